@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace Containers.Api;
+
+/// <summary>
+/// Source-generated serializers for every wire type. Docker's JSON uses the C# property names as they are
+/// (PascalCase), so no naming policy is set; the few lower-case fields carry [JsonPropertyName].
+/// </summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(VersionResponse))]
+[JsonSerializable(typeof(SystemInfo))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(Volume))]
+[JsonSerializable(typeof(VolumeCreateRequest))]
+[JsonSerializable(typeof(VolumeListResponse))]
+[JsonSerializable(typeof(VolumePruneResponse))]
+[JsonSerializable(typeof(Dictionary<string, string[]>))]
+[JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,67 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Containers.Client;
+
+/// <summary>Builds the HttpClient for an endpoint: HTTP over the Unix socket, plain TCP, or TCP with mutual TLS.</summary>
+internal static class EngineTransport
+{
+    public static HttpClient Create(EngineEndpoint endpoint)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        Uri baseAddress;
+        if (endpoint.IsUnix)
+        {
+            handler.ConnectCallback = async (_, cancel) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(endpoint.SocketPath!), cancel);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+            // The host name is not used for a Unix socket; Docker's clients send "docker" too.
+            baseAddress = new Uri("http://docker/");
+        }
+        else if (endpoint.Tls is { } tls)
+        {
+            var ca = X509CertificateLoader.LoadCertificateFromFile(tls.CaCertificatePath);
+            using var pem = X509Certificate2.CreateFromPemFile(tls.CertificatePath, tls.KeyPath);
+            var clientCertificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [clientCertificate],
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    certificate is X509Certificate2 server && ChainsTo(server, ca)
+                    && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
+            };
+            baseAddress = new Uri($"https://{endpoint.Host}:{endpoint.Port}/");
+        }
+        else
+        {
+            baseAddress = new Uri($"http://{endpoint.Host}:{endpoint.Port}/");
+        }
+        // Streams (events, logs) run for as long as they run; callers cancel with their token.
+        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Containers.Engine.Api;
+
+/// <summary>Reads a request's JSON body: an empty body is <c>null</c>, malformed JSON a 400 naming the position.</summary>
+public static class JsonBody
+{
+    public static async Task<T?> ReadJsonAsync<T>(this HttpRequest request, JsonTypeInfo<T> type) where T : class
+    {
+        if (request.ContentLength == 0) return null;
+        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
+            throw ApiException.BadRequest($"unsupported Content-Type \"{contentType}\": expected application/json");
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        if (buffer.Length == 0) return null;
+        buffer.Position = 0;
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(buffer, type, request.HttpContext.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest(ErrorHandling.DescribeJsonError(e) + ": " + FirstSentence(e.Message));
+        }
+    }
+
+    /// <summary>System.Text.Json's messages end with a "Path: ... | LineNumber: ..." tail we already render ourselves.</summary>
+    private static string FirstSentence(string message)
+    {
+        // "The JSON value could not be converted to System.Collections.Generic.Dictionary`2[...]" names .NET types, not the API's.
+        if (message.Contains("could not be converted to", StringComparison.Ordinal)) return "the value has the wrong type for this field";
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+    }
+}

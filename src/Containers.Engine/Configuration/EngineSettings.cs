@@ -1,0 +1,36 @@
+namespace Containers.Engine.Configuration;
+
+/// <summary>The engine's effective settings, after flags and the daemon.json file are merged.</summary>
+public sealed class EngineSettings
+{
+    public const string DefaultSocketPath = "/run/containers-engine.sock";
+    public const string DefaultHost = "unix://" + DefaultSocketPath;
+    public const string DefaultConfigFile = "/etc/containers-engine/daemon.json";
+
+    public List<string> Hosts { get; set; } = [];
+    public string DataRoot { get; set; } = "/var/lib/containers-engine";
+    public string ExecRoot { get; set; } = "/run/containers-engine";
+    public string ConfigFile { get; set; } = DefaultConfigFile;
+    public string? PidFile { get; set; }
+    public bool Debug { get; set; }
+    public List<string> RegistryMirrors { get; set; } = [];
+    public List<string> InsecureRegistries { get; set; } = [];
+    public string LogDriver { get; set; } = "json-file";
+    public Dictionary<string, string> LogOpts { get; set; } = [];
+    public string? StorageDriver { get; set; }
+    public int MaxConcurrentDownloads { get; set; } = 3;
+    public bool Tls { get; set; }
+    public bool TlsVerify { get; set; }
+    public string? TlsCaCert { get; set; }
+    public string? TlsCert { get; set; }
+    public string? TlsKey { get; set; }
+
+    /// <summary>The hosts to listen on: the configured ones, or the default socket.</summary>
+    public IReadOnlyList<string> EffectiveHosts => Hosts.Count > 0 ? Hosts : [DefaultHost];
+
+    /// <summary>Where the engine's single-instance lock lives.</summary>
+    public string LockFilePath => Path.Combine(DataRoot, "engine.lock");
+}
+
+/// <summary>A configuration or start-up problem: the engine prints the message and exits non-zero.</summary>
+public sealed class EngineStartupException(string message) : Exception(message);

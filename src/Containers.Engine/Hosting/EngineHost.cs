@@ -1,0 +1,97 @@
+using Containers.Engine.Api;
+using Containers.Engine.Configuration;
+using Containers.Engine.Events;
+using Containers.Engine.Host;
+using Containers.Engine.Volumes;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Containers.Engine.Hosting;
+
+/// <summary>Builds the ASP.NET Core application: services, middleware order, routes; runs it until SIGTERM/SIGINT.</summary>
+public static class EngineHost
+{
+    /// <summary>Largest request body a JSON endpoint accepts; streaming endpoints (load, build) lift it per request.</summary>
+    public const long MaxJsonBodyBytes = 4 * 1024 * 1024;
+
+    public static async Task<int> RunAsync(EngineSettings settings)
+    {
+        var warnings = new List<string>();
+        var addresses = Listeners.Plan(settings, warnings);
+        using var guard = SingleInstanceGuard.Acquire(settings, addresses);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] , ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o =>
+        {
+            o.FormatterName = LogfmtConsoleFormatter.FormatterName;
+            o.LogToStandardErrorThreshold = LogLevel.Trace;
+        }).AddConsoleFormatter<LogfmtConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+        builder.Logging.SetMinimumLevel(settings.Debug ? LogLevel.Debug : LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", settings.Debug ? LogLevel.Information : LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxJsonBodyBytes;
+            k.AddServerHeader = false;
+            Listeners.Configure(k, settings, addresses);
+        });
+        // Graceful stop: stop accepting, let in-flight requests finish for up to this long.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+
+        var identity = new EngineIdentity(settings);
+        identity.Warnings.AddRange(warnings);
+        var events = new EventBus();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(new HostFacts());
+        builder.Services.AddSingleton(events);
+        builder.Services.AddSingleton(new VolumeStore(settings.DataRoot, events));
+        builder.Services.AddRouting();
+
+        await using var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine");
+        foreach (var warning in warnings) logger.LogWarning("{Warning}", warning);
+
+        if (settings.Debug) app.UseRequestLogging();
+        app.UseApiVersioning($"Containers/{identity.Version} (linux)");
+        app.UseApiErrors();
+        app.UseRouting();
+        app.MapSystemEndpoints();
+        app.MapVolumeEndpoints();
+        app.MapFallback((HttpContext context) => ErrorHandling.WriteErrorAsync(context, 404,
+            $"page not found: {context.Request.Method} {context.Items[ApiVersioning.OriginalPathKey] as string ?? context.Request.Path.Value}"));
+
+        await app.StartAsync();
+        foreach (var address in addresses)
+        {
+            if (address.IsUnix) Listeners.SecureSocket(address.SocketPath!, logger);
+            logger.LogInformation("API listen on {Address}", address.IsUnix ? address.SocketPath : address.TcpEndPoint!.ToString());
+        }
+        logger.LogInformation("Engine started: version {Version}, pid {Pid}, data-root {DataRoot}, exec-root {ExecRoot}", identity.Version, Environment.ProcessId, settings.DataRoot, settings.ExecRoot);
+
+        await app.WaitForShutdownAsync();
+        logger.LogInformation("Engine stopped {Pid}", Environment.ProcessId);
+        return 0;
+    }
+
+    /// <summary>--debug: one line per request with method, path, status and duration.</summary>
+    private static void UseRequestLogging(this WebApplication app)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Requests");
+        app.Use(async (context, next) =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                log.LogDebug("{Method} {Path} {Status} {Milliseconds}", context.Request.Method,
+                    context.Request.Path.Value + context.Request.QueryString.Value, context.Response.StatusCode,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("F1"));
+            }
+        });
+    }
+}

@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Containers.Api;
+using Containers.Engine.Api;
+using Containers.Engine.Events;
+using Containers.Engine.Host;
+
+namespace Containers.Engine.Volumes;
+
+/// <summary>
+/// Named volumes of the "local" driver: <c>data-root/volumes/NAME/_data</c> holds the content and
+/// <c>data-root/volumes/NAME/volume.json</c> the record (written atomically; a directory without a record is a
+/// crash leftover and is removed at start).
+/// </summary>
+public sealed partial class VolumeStore
+{
+    public const string LocalDriver = "local";
+    public const string AnonymousLabel = "com.docker.volume.anonymous";
+
+    /// <summary>The options Docker's local driver understands (passed to mount(8) when a container uses the volume).</summary>
+    private static readonly string[] LocalOptions = ["type", "device", "o", "size"];
+
+    private readonly string _root;
+    private readonly EventBus _events;
+    private readonly Lock _gate = new();
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")]
+    private static partial Regex ValidName();
+
+    public VolumeStore(string dataRoot, EventBus events)
+    {
+        _root = Path.Combine(dataRoot, "volumes");
+        _events = events;
+        Directory.CreateDirectory(_root);
+        foreach (var dir in Directory.EnumerateDirectories(_root))
+            if (!File.Exists(RecordPath(Path.GetFileName(dir)))) Directory.Delete(dir, recursive: true);
+    }
+
+    public Volume Create(VolumeCreateRequest request)
+    {
+        var driver = string.IsNullOrEmpty(request.Driver) ? LocalDriver : request.Driver;
+        if (driver != LocalDriver)
+            throw ApiException.NotFound($"error looking up volume plugin {driver}: plugin \"{driver}\" not found");
+        var options = request.DriverOpts ?? [];
+        foreach (var key in options.Keys)
+            if (!LocalOptions.Contains(key)) throw ApiException.BadRequest($"invalid option: \"{key}\"");
+
+        var labels = request.Labels ?? [];
+        var name = request.Name;
+        if (string.IsNullOrEmpty(name))
+        {
+            name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            labels = new Dictionary<string, string>(labels) { [AnonymousLabel] = "" };
+        }
+        else if (!ValidName().IsMatch(name))
+        {
+            throw ApiException.BadRequest(
+                $"\"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path");
+        }
+
+        lock (_gate)
+        {
+            if (TryRead(name) is { } existing)
+            {
+                // Docker returns the existing volume when asked again; asking for other options is a conflict.
+                if (options.Count > 0 && !SameOptions(existing.Options, options))
+                    throw ApiException.Conflict($"volume {name} already exists with different options");
+                return existing;
+            }
+            var volume = new Volume
+            {
+                Name = name,
+                Driver = LocalDriver,
+                Mountpoint = Path.Combine(_root, name, "_data"),
+                CreatedAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssK"),
+                Labels = new Dictionary<string, string>(labels),
+                Options = new Dictionary<string, string>(options),
+            };
+            Directory.CreateDirectory(volume.Mountpoint);
+            AtomicFile.WriteAllBytes(RecordPath(name), JsonSerializer.SerializeToUtf8Bytes(volume, ApiJson.Context.Volume));
+            _events.Publish(EventTypes.Volume, "create", name, new Dictionary<string, string> { ["driver"] = LocalDriver });
+            return volume;
+        }
+    }
+
+    public Volume Get(string name) => TryRead(name) ?? throw ApiException.NotFound($"get {name}: no such volume");
+
+    public List<Volume> List() =>
+        Directory.EnumerateDirectories(_root).Select(d => TryRead(Path.GetFileName(d))).OfType<Volume>()
+            .OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
+
+    public void Remove(string name)
+    {
+        lock (_gate)
+        {
+            Get(name);
+            // The record goes first: a crash after this leaves a directory without a record, which start-up removes.
+            File.Delete(RecordPath(name));
+            Directory.Delete(Path.Combine(_root, name), recursive: true);
+            _events.Publish(EventTypes.Volume, "destroy", name, new Dictionary<string, string> { ["driver"] = LocalDriver });
+        }
+    }
+
+    /// <summary>Removes unused volumes: anonymous ones only, unless <c>all</c> is set (Docker's behaviour since API 1.42).</summary>
+    public VolumePruneResponse Prune(bool all, Func<Volume, bool> matches)
+    {
+        var result = new VolumePruneResponse();
+        foreach (var volume in List())
+        {
+            if (!all && !volume.Labels.ContainsKey(AnonymousLabel)) continue;
+            if (!matches(volume)) continue;
+            result.SpaceReclaimed += DirectorySize(volume.Mountpoint);
+            Remove(volume.Name);
+            result.VolumesDeleted.Add(volume.Name);
+        }
+        _events.Publish(EventTypes.Volume, "prune", "", new Dictionary<string, string> { ["reclaimed"] = result.SpaceReclaimed.ToString() });
+        return result;
+    }
+
+    private string RecordPath(string name) => Path.Combine(_root, name, "volume.json");
+
+    private Volume? TryRead(string name)
+    {
+        if (!ValidName().IsMatch(name)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(RecordPath(name)), ApiJson.Context.Volume);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static bool SameOptions(Dictionary<string, string> a, Dictionary<string, string> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
+
+    private static long DirectorySize(string path) =>
+        new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Sum(f => f.Length);
+}

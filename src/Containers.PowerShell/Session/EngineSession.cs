@@ -1,0 +1,30 @@
+using Containers.Client;
+
+namespace Containers.PowerShell.Session;
+
+/// <summary>
+/// The engine the cmdlets talk to in this PowerShell process: set by Connect-ContainerEngine, else resolved
+/// from CONTAINERS_HOST or the default socket. One client is kept and reused (its connection pool too).
+/// </summary>
+internal static class EngineSession
+{
+    private static readonly object Gate = new();
+    private static ContainersClient? _client;
+
+    public static ContainersClient Client
+    {
+        get
+        {
+            lock (Gate) return _client ??= new ContainersClient(EngineEndpoint.Resolve());
+        }
+    }
+
+    public static void Connect(ContainersClient client)
+    {
+        lock (Gate)
+        {
+            _client?.Dispose();
+            _client = client;
+        }
+    }
+}
