@@ -12,6 +12,11 @@
     CmdletsToExport      = @(
         'Connect-ContainerEngine'
         'Get-ContainerEngine'
+        'Connect-ContainerRegistry'
+        'Invoke-ImagePull'
+        'Get-ContainerImage'
+        'Remove-ContainerImage'
+        'Add-ContainerImageTag'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -12,7 +12,7 @@ namespace Containers.Client;
 /// The typed client of the engine's API. Every call goes to the versioned route of the API version we speak;
 /// engine errors become <see cref="ContainersEngineException"/> subclasses; streams are IAsyncEnumerable.
 /// </summary>
-public sealed class ContainersClient : IDisposable
+public sealed partial class ContainersClient : IDisposable
 {
     private static readonly string Prefix = "v" + ApiVersions.Current + "/";
     private readonly HttpClient _http;
@@ -53,18 +53,12 @@ public sealed class ContainersClient : IDisposable
         if (query?.Since is { } since) parameters.Add("since=" + Timestamp(since));
         if (query?.Until is { } until) parameters.Add("until=" + Timestamp(until));
         if (query?.Filters is { Count: > 0 } filters)
-            parameters.Add("filters=" + Uri.EscapeDataString(JsonSerializer.Serialize(filters.ToDictionary(f => f.Key, f => f.Value), ApiJson.Context.DictionaryStringStringArray)));
+            parameters.Add("filters=" + EncodeFilters(filters));
         var path = "events" + (parameters.Count > 0 ? "?" + string.Join('&', parameters) : "");
 
         using var response = await SendAsync(HttpMethod.Get, path, null, cancel, HttpCompletionOption.ResponseHeadersRead);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancel);
-        using var reader = new StreamReader(stream);
-        while (await reader.ReadLineAsync(cancel) is { } line)
-        {
-            if (line.Length == 0) continue;
-            yield return JsonSerializer.Deserialize(line, ApiJson.Context.EventMessage)
-                ?? throw new ContainersEngineException(HttpStatusCode.OK, "the engine sent an empty event");
-        }
+        await foreach (var message in ReadJsonLinesAsync(response, ApiJson.Context.EventMessage, cancel))
+            yield return message;
     }
 
     public async Task<Volume> CreateVolumeAsync(VolumeCreateRequest request, CancellationToken cancel = default)
@@ -91,6 +85,19 @@ public sealed class ContainersClient : IDisposable
         return await ReadJsonAsync(response, ApiJson.Context.VolumePruneResponse, cancel);
     }
 
+    /// <summary>Reads a stream of JSON lines (Docker's JSONMessage streams), one object per line.</summary>
+    private async IAsyncEnumerable<T> ReadJsonLinesAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancel);
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(cancel) is { } line)
+        {
+            if (line.Length == 0) continue;
+            yield return JsonSerializer.Deserialize(line, type)
+                ?? throw new ContainersEngineException(HttpStatusCode.OK, $"the engine sent an empty {typeof(T).Name}");
+        }
+    }
+
     private async Task<T> GetJsonAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancel)
     {
         using var response = await SendAsync(HttpMethod.Get, path, null, cancel);
@@ -103,9 +110,10 @@ public sealed class ContainersClient : IDisposable
 
     /// <summary>Sends a request; a non-success status throws the typed exception carrying the engine's message.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancel,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, AuthConfig? registryAuth = null)
     {
         using var request = new HttpRequestMessage(method, Prefix + path) { Content = content };
+        if (registryAuth is not null) request.Headers.Add("X-Registry-Auth", RegistryAuthHeader.Encode(registryAuth));
         HttpResponseMessage response;
         try
         {

@@ -1,3 +1,4 @@
+using Containers.Api;
 using Containers.Client;
 
 namespace Containers.PowerShell.Session;
@@ -17,6 +18,20 @@ internal static class EngineSession
         {
             lock (Gate) return _client ??= new ContainersClient(EngineEndpoint.Resolve());
         }
+    }
+
+    private static readonly Dictionary<string, AuthConfig> Credentials = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Remembers registry credentials for this session (Connect-ContainerRegistry), keyed by registry host.</summary>
+    public static void SaveCredential(string registry, AuthConfig auth)
+    {
+        lock (Gate) Credentials[registry] = auth;
+    }
+
+    /// <summary>The session's credentials for the registry a reference names, if any.</summary>
+    public static AuthConfig? CredentialFor(string reference)
+    {
+        lock (Gate) return Credentials.GetValueOrDefault(RegistryAuthHeader.RegistryOf(reference));
     }
 
     public static void Connect(ContainersClient client)

@@ -1,0 +1,89 @@
+using System.Management.Automation;
+using Containers.Api;
+
+namespace Containers.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Gets the images the engine holds.</para>
+/// <para type="description">Like <c>docker images</c>: by name (wildcards, with or without tag), by ID (prefix), all images
+/// including intermediate ones (-All), or only dangling ones (-Dangling).</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ContainerImage", DefaultParameterSetName = ByName)]
+[OutputType(typeof(ImageSummary))]
+public sealed class GetContainerImageCommand : ContainersCmdlet
+{
+    private const string ByName = "ByName";
+    private const string ById = "ById";
+
+    /// <summary>Repository or repository:tag; wildcards allowed (<c>busy*</c>, <c>*:latest</c>).</summary>
+    [Parameter(Position = 0, ParameterSetName = ByName, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ImageReferenceCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>Full ID or a unique prefix, with or without <c>sha256:</c>.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+    public string[]? Id { get; set; }
+
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
+    [Parameter]
+    public SwitchParameter Dangling { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var filters = Dangling ? new Dictionary<string, string[]> { ["dangling"] = ["true"] } : null;
+        List<ImageSummary> images;
+        try
+        {
+            images = Run(cancel => Client.ListImagesAsync(All, filters, cancel));
+        }
+        catch (Client.ContainersEngineException e)
+        {
+            ThrowTerminating(e, null);
+            return;
+        }
+
+        if (ParameterSetName == ById)
+        {
+            foreach (var id in Id!)
+            {
+                var prefix = id.StartsWith("sha256:", StringComparison.Ordinal) ? id : "sha256:" + id;
+                var found = images.Where(i => i.Id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+                if (found.Count == 0) WriteError(NotFound(id));
+                WriteObject(found, enumerateCollection: true);
+            }
+            return;
+        }
+        if (Name is null)
+        {
+            WriteObject(images, enumerateCollection: true);
+            return;
+        }
+        foreach (var name in Name)
+        {
+            var found = images.Where(i => ImageNameMatch.Matches(i, name)).ToList();
+            if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name)) WriteError(NotFound(name));
+            WriteObject(found, enumerateCollection: true);
+        }
+    }
+
+    private static ErrorRecord NotFound(string what) =>
+        new(new ItemNotFoundException($"No such image: {what}"), "Containers.ImageNotFound", ErrorCategory.ObjectNotFound, what);
+}
+
+/// <summary>How a user's name matches an image's tags: repository alone or repository:tag, wildcards allowed.</summary>
+internal static class ImageNameMatch
+{
+    public static bool Matches(ImageSummary image, string name)
+    {
+        var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+        foreach (var tag in image.RepoTags)
+        {
+            var repository = Containers.Client.ContainersClient.SplitReference(tag).Repository;
+            if (pattern.IsMatch(tag) || pattern.IsMatch(repository)) return true;
+        }
+        return false;
+    }
+}

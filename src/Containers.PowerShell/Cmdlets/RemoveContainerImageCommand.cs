@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using Containers.Api;
+
+namespace Containers.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Removes images (untags them, and deletes an image when its last tag goes).</para>
+/// <para type="description">Takes names, IDs, or images from Get-ContainerImage on the pipeline. Each failure is reported
+/// for its own image and the others are still removed.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ImageDeleteItem))]
+public sealed class RemoveContainerImageCommand : ContainersCmdlet
+{
+    /// <summary>Image name, repository:tag, or ID (an image from Get-ContainerImage binds by its Id).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "Name", "Reference")]
+    [ArgumentCompleter(typeof(ImageReferenceCompleter))]
+    public string[] Image { get; set; } = [];
+
+    /// <summary>Remove even when the image is used by a container or tagged in several repositories.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Keep untagged parent images.</summary>
+    [Parameter]
+    public SwitchParameter NoPrune { get; set; }
+
+    /// <summary>Write what was untagged and deleted.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var image in Image)
+        {
+            if (!ShouldProcess(image, "Remove image")) continue;
+            ForItem(image, () =>
+            {
+                var result = Run(cancel => Client.RemoveImageAsync(image, Force, NoPrune, cancel));
+                foreach (var item in result) WriteVerbose(item.Untagged is { } u ? $"Untagged: {u}" : $"Deleted: {item.Deleted}");
+                if (PassThru) WriteObject(result, enumerateCollection: true);
+            });
+        }
+    }
+}
