@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Containers.Shared;
 
 namespace Containers.Client;
 
@@ -37,13 +38,12 @@ internal static class EngineTransport
         else if (endpoint.Tls is { } tls)
         {
             var ca = X509CertificateLoader.LoadCertificateFromFile(tls.CaCertificatePath);
-            using var pem = X509Certificate2.CreateFromPemFile(tls.CertificatePath, tls.KeyPath);
-            var clientCertificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            var clientCertificate = MutualTls.LoadPem(tls.CertificatePath, tls.KeyPath);
             handler.SslOptions = new SslClientAuthenticationOptions
             {
                 ClientCertificates = [clientCertificate],
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    certificate is X509Certificate2 server && ChainsTo(server, ca)
+                    certificate is X509Certificate2 server && MutualTls.ChainsTo(server, ca)
                     && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
             };
             baseAddress = new Uri($"https://{endpoint.Host}:{endpoint.Port}/");
@@ -54,14 +54,5 @@ internal static class EngineTransport
         }
         // Streams (events, logs) run for as long as they run; callers cancel with their token.
         return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
-    }
-
-    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Containers.Engine.Configuration;
+using Containers.Shared;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
@@ -61,28 +62,16 @@ public static class Listeners
         {
             var ca = X509CertificateLoader.LoadCertificateFromFile(settings.TlsCaCert!);
             options.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-            options.ClientCertificateValidation = (certificate, _, _) => ChainsTo(certificate, ca);
+            options.ClientCertificateValidation = (certificate, _, _) => MutualTls.ChainsTo(certificate, ca);
         }
         return options;
-    }
-
-    /// <summary>True when the certificate chains to exactly this CA (not to the system's trust store).</summary>
-    public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
     }
 
     public static X509Certificate2 LoadCertificate(string certPath, string keyPath)
     {
         try
         {
-            using var pem = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-            // Re-import as PKCS#12 so the private key is usable by SslStream on every platform.
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            return MutualTls.LoadPem(certPath, keyPath);
         }
         catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException)
         {
