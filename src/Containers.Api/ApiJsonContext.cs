@@ -25,6 +25,12 @@ namespace Containers.Api;
 [JsonSerializable(typeof(AuthResponse))]
 [JsonSerializable(typeof(ProgressMessage))]
 [JsonSerializable(typeof(DistributionInspect))]
+[JsonSerializable(typeof(ContainerCreateRequest))]
+[JsonSerializable(typeof(ContainerCreateResponse))]
+[JsonSerializable(typeof(ContainerInspect))]
+[JsonSerializable(typeof(List<ContainerSummary>))]
+[JsonSerializable(typeof(ContainerWaitResponse))]
+[JsonSerializable(typeof(ContainersPruneResponse))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

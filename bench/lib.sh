@@ -1,0 +1,65 @@
+# Shared helpers for the whole-command benchmarks (sourced by bench/*/run.sh).
+set -euo pipefail
+
+BENCH_CACHE=${BENCH_CACHE:-/var/tmp/containers-bench}
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+need_packages() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_for_socket() { # path, seconds
+  for _ in $(seq $(( $2 * 10 ))); do [ -S "$1" ] && curl -sf --unix-socket "$1" http://x/_ping >/dev/null && return 0; sleep 0.1; done
+  echo "no engine answered on $1" >&2; return 1
+}
+
+# A Debian bookworm minbase root filesystem (~200 MB), made once and cached.
+debian_rootfs() {
+  local dir=$BENCH_CACHE/rootfs
+  if [ ! -f "$BENCH_CACHE/rootfs.done" ]; then
+    need_packages debootstrap
+    rm -rf "$dir"
+    debootstrap --variant=minbase bookworm "$dir" http://deb.debian.org/debian >"$BENCH_CACHE/debootstrap.log" 2>&1
+    touch "$BENCH_CACHE/rootfs.done"
+  fi
+  echo "$dir"
+}
+
+# Starts Debian's docker-registry on a free loopback port with temporary storage; prints the port.
+start_registry() { # workdir
+  local port; port=$(free_port)
+  mkdir -p "$1/registry"
+  cat >"$1/registry.yml" <<YML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $1/registry
+http:
+  addr: 127.0.0.1:$port
+log:
+  level: error
+YML
+  docker-registry serve "$1/registry.yml" >"$1/registry.log" 2>&1 &
+  echo $! >"$1/registry.pid"
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+  echo "$port"
+}
+
+# Prints "name median_seconds" for each command in a hyperfine JSON export, then each one's ratio to the first.
+print_ratios() { # hyperfine.json
+  python3 - "$1" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+base = results[0]["median"]
+print(f"{'command':<40} {'median s':>10} {'ratio to ' + results[0]['command'][:20]:>30}")
+for r in results:
+    print(f"{r['command'][:40]:<40} {r['median']:>10.3f} {r['median'] / base:>30.2f}")
+PY
+}

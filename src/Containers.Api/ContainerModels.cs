@@ -1,0 +1,272 @@
+using System.Text.Json.Serialization;
+
+namespace Containers.Api;
+
+/// <summary>The body of <c>POST /containers/create</c>: Docker's container Config with HostConfig and NetworkingConfig inside.</summary>
+public sealed class ContainerCreateRequest
+{
+    public string? Hostname { get; set; }
+    public string? Domainname { get; set; }
+    public string? User { get; set; }
+    public bool AttachStdin { get; set; }
+    public bool AttachStdout { get; set; }
+    public bool AttachStderr { get; set; }
+    public Dictionary<string, EmptyObject>? ExposedPorts { get; set; }
+    public bool Tty { get; set; }
+    public bool OpenStdin { get; set; }
+    public bool StdinOnce { get; set; }
+    public List<string>? Env { get; set; }
+    public List<string>? Cmd { get; set; }
+    public HealthConfig? Healthcheck { get; set; }
+    public bool? ArgsEscaped { get; set; }
+    public string? Image { get; set; }
+    public Dictionary<string, EmptyObject>? Volumes { get; set; }
+    public string? WorkingDir { get; set; }
+    public List<string>? Entrypoint { get; set; }
+    public bool? NetworkDisabled { get; set; }
+    public string? MacAddress { get; set; }
+    public List<string>? OnBuild { get; set; }
+    public Dictionary<string, string>? Labels { get; set; }
+    public string? StopSignal { get; set; }
+    public int? StopTimeout { get; set; }
+    public List<string>? Shell { get; set; }
+    public HostConfig? HostConfig { get; set; }
+    public NetworkingConfig? NetworkingConfig { get; set; }
+}
+
+/// <summary>The container's runtime defaults as inspect reports them (Config of <c>GET /containers/{id}/json</c>).</summary>
+public sealed class ContainerConfig
+{
+    public string Hostname { get; set; } = "";
+    public string Domainname { get; set; } = "";
+    public string User { get; set; } = "";
+    public bool AttachStdin { get; set; }
+    public bool AttachStdout { get; set; }
+    public bool AttachStderr { get; set; }
+    public Dictionary<string, EmptyObject>? ExposedPorts { get; set; }
+    public bool Tty { get; set; }
+    public bool OpenStdin { get; set; }
+    public bool StdinOnce { get; set; }
+    public List<string> Env { get; set; } = [];
+    public List<string>? Cmd { get; set; }
+    public HealthConfig? Healthcheck { get; set; }
+    public string Image { get; set; } = "";
+    public Dictionary<string, EmptyObject>? Volumes { get; set; }
+    public string WorkingDir { get; set; } = "";
+    public List<string>? Entrypoint { get; set; }
+    public List<string>? OnBuild { get; set; }
+    public Dictionary<string, string> Labels { get; set; } = [];
+    public string? StopSignal { get; set; }
+    public int? StopTimeout { get; set; }
+}
+
+/// <summary>HostConfig: the subset of Docker's fields this engine honours; the rest are reported, never silently ignored.</summary>
+public sealed class HostConfig
+{
+    public List<string>? Binds { get; set; }
+    public long Memory { get; set; }
+    public long MemorySwap { get; set; }
+    public long MemoryReservation { get; set; }
+    public long NanoCpus { get; set; }
+    public long CpuShares { get; set; }
+    public long CpuPeriod { get; set; }
+    public long CpuQuota { get; set; }
+    public string? CpusetCpus { get; set; }
+    public string? CpusetMems { get; set; }
+    public long? PidsLimit { get; set; }
+    public List<Ulimit>? Ulimits { get; set; }
+    public List<string>? CapAdd { get; set; }
+    public List<string>? CapDrop { get; set; }
+    public bool Privileged { get; set; }
+    public bool ReadonlyRootfs { get; set; }
+    public List<string>? SecurityOpt { get; set; }
+    public bool? Init { get; set; }
+    public bool AutoRemove { get; set; }
+    public RestartPolicy RestartPolicy { get; set; } = new();
+    public LogConfig LogConfig { get; set; } = new();
+    public Dictionary<string, string>? Tmpfs { get; set; }
+    public long ShmSize { get; set; }
+    public Dictionary<string, string>? Sysctls { get; set; }
+    public string NetworkMode { get; set; } = "";
+    public Dictionary<string, List<PortBinding>>? PortBindings { get; set; }
+    public List<string>? Dns { get; set; }
+    public List<string>? DnsSearch { get; set; }
+    public List<string>? DnsOptions { get; set; }
+    public List<string>? ExtraHosts { get; set; }
+    public List<string>? VolumesFrom { get; set; }
+    public List<Mount>? Mounts { get; set; }
+    public List<DeviceMapping>? Devices { get; set; }
+    public string? IpcMode { get; set; }
+    public string? PidMode { get; set; }
+    public string? UTSMode { get; set; }
+    public string? UsernsMode { get; set; }
+    public string? CgroupnsMode { get; set; }
+    public int? OomScoreAdj { get; set; }
+    public bool? OomKillDisable { get; set; }
+    public List<string>? GroupAdd { get; set; }
+    public bool PublishAllPorts { get; set; }
+    public string? Runtime { get; set; }
+    public long BlkioWeight { get; set; }
+}
+
+public sealed class Ulimit
+{
+    public string Name { get; set; } = "";
+    public long Soft { get; set; }
+    public long Hard { get; set; }
+}
+
+public sealed class RestartPolicy
+{
+    /// <summary>"", "no", "always", "unless-stopped" or "on-failure".</summary>
+    public string Name { get; set; } = "";
+    public int MaximumRetryCount { get; set; }
+}
+
+public sealed class LogConfig
+{
+    public string Type { get; set; } = "";
+    public Dictionary<string, string> Config { get; set; } = [];
+}
+
+public sealed class PortBinding
+{
+    public string HostIp { get; set; } = "";
+    public string HostPort { get; set; } = "";
+}
+
+public sealed class Mount
+{
+    public string Type { get; set; } = "";
+    public string Source { get; set; } = "";
+    public string Target { get; set; } = "";
+    public bool ReadOnly { get; set; }
+}
+
+public sealed class DeviceMapping
+{
+    public string PathOnHost { get; set; } = "";
+    public string PathInContainer { get; set; } = "";
+    public string CgroupPermissions { get; set; } = "";
+}
+
+public sealed class NetworkingConfig
+{
+    public Dictionary<string, EndpointSettings>? EndpointsConfig { get; set; }
+}
+
+public sealed class EndpointSettings
+{
+    public List<string>? Aliases { get; set; }
+    public string? NetworkID { get; set; }
+    public string? IPAddress { get; set; }
+}
+
+/// <summary>The answer of <c>POST /containers/create</c>.</summary>
+public sealed class ContainerCreateResponse
+{
+    public string Id { get; set; } = "";
+    public List<string> Warnings { get; set; } = [];
+}
+
+/// <summary>State of <c>GET /containers/{id}/json</c>.</summary>
+public sealed class ContainerState
+{
+    /// <summary>created, running, paused, restarting, removing, exited or dead.</summary>
+    public string Status { get; set; } = "created";
+    public bool Running { get; set; }
+    public bool Paused { get; set; }
+    public bool Restarting { get; set; }
+    public bool OOMKilled { get; set; }
+    public bool Dead { get; set; }
+    public int Pid { get; set; }
+    public int ExitCode { get; set; }
+    public string Error { get; set; } = "";
+    public string StartedAt { get; set; } = ZeroTime;
+    public string FinishedAt { get; set; } = ZeroTime;
+
+    /// <summary>Docker's rendering of "never" (Go's zero time).</summary>
+    public const string ZeroTime = "0001-01-01T00:00:00Z";
+}
+
+/// <summary><c>GET /containers/{id}/json</c>, in Docker's shape.</summary>
+public sealed class ContainerInspect
+{
+    public string Id { get; set; } = "";
+    public string Created { get; set; } = "";
+    public string Path { get; set; } = "";
+    public List<string> Args { get; set; } = [];
+    public ContainerState State { get; set; } = new();
+    public string Image { get; set; } = "";
+    public string ResolvConfPath { get; set; } = "";
+    public string HostnamePath { get; set; } = "";
+    public string HostsPath { get; set; } = "";
+    public string LogPath { get; set; } = "";
+    public string Name { get; set; } = "";
+    public int RestartCount { get; set; }
+    public string Driver { get; set; } = "";
+    public string Platform { get; set; } = "linux";
+    public string MountLabel { get; set; } = "";
+    public string ProcessLabel { get; set; } = "";
+    public string AppArmorProfile { get; set; } = "";
+    public List<string>? ExecIDs { get; set; }
+    public HostConfig HostConfig { get; set; } = new();
+    public GraphDriverData GraphDriver { get; set; } = new();
+    public List<Mount> Mounts { get; set; } = [];
+    public ContainerConfig Config { get; set; } = new();
+    public NetworkSettings NetworkSettings { get; set; } = new();
+}
+
+public sealed class NetworkSettings
+{
+    public string SandboxKey { get; set; } = "";
+    public Dictionary<string, EndpointSettings> Networks { get; set; } = [];
+}
+
+/// <summary>One row of <c>GET /containers/json</c>.</summary>
+public sealed class ContainerSummary
+{
+    public string Id { get; set; } = "";
+    public List<string> Names { get; set; } = [];
+    public string Image { get; set; } = "";
+    public string ImageID { get; set; } = "";
+    public string Command { get; set; } = "";
+    /// <summary>Unix seconds.</summary>
+    public long Created { get; set; }
+    public List<object> Ports { get; set; } = [];
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? SizeRw { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? SizeRootFs { get; set; }
+    public Dictionary<string, string> Labels { get; set; } = [];
+    public string State { get; set; } = "";
+    /// <summary>Human text: "Up 5 minutes", "Exited (0) 2 seconds ago", "Created".</summary>
+    public string Status { get; set; } = "";
+    public HostConfigSummary HostConfig { get; set; } = new();
+    public List<Mount> Mounts { get; set; } = [];
+}
+
+public sealed class HostConfigSummary
+{
+    public string NetworkMode { get; set; } = "";
+}
+
+/// <summary><c>POST /containers/{id}/wait</c>.</summary>
+public sealed class ContainerWaitResponse
+{
+    public long StatusCode { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WaitError? Error { get; set; }
+}
+
+public sealed class WaitError
+{
+    public string Message { get; set; } = "";
+}
+
+/// <summary><c>POST /containers/prune</c>.</summary>
+public sealed class ContainersPruneResponse
+{
+    public List<string> ContainersDeleted { get; set; } = [];
+    public long SpaceReclaimed { get; set; }
+}

@@ -1,0 +1,33 @@
+using Containers.Api;
+
+namespace Containers.Engine.Lifecycle;
+
+/// <summary>
+/// Everything the engine keeps about one container, persisted as <c>data-root/containers/ID/container.json</c>.
+/// The API's inspect and list shapes are views of this record.
+/// </summary>
+public sealed class ContainerRecord
+{
+    public string Id { get; set; } = "";
+
+    /// <summary>Without the leading slash; the API shows it as <c>/name</c>.</summary>
+    public string Name { get; set; } = "";
+
+    public DateTimeOffset Created { get; set; }
+
+    /// <summary>The image as the user named it (shown by <c>docker ps</c>).</summary>
+    public string ImageName { get; set; } = "";
+
+    /// <summary>The image's ID (config digest).</summary>
+    public string ImageId { get; set; } = "";
+
+    public string Path { get; set; } = "";
+    public List<string> Args { get; set; } = [];
+    public ContainerConfig Config { get; set; } = new();
+    public HostConfig HostConfig { get; set; } = new();
+    public ContainerState State { get; set; } = new();
+    public int RestartCount { get; set; }
+
+    /// <summary>Set when the user stopped it, so unless-stopped does not bring it back at engine start.</summary>
+    public bool StoppedByUser { get; set; }
+}
