@@ -1,0 +1,135 @@
+using Containers.Api;
+using Containers.Engine.Api;
+
+namespace Containers.Engine.Lifecycle;
+
+/// <summary>
+/// Checks a <c>POST /containers/create</c> body the way dockerd does: invalid combinations are a 400 with Docker's
+/// message; settings this engine does not honour yet are refused (400) when ignoring them would change what the
+/// container does, or listed in Warnings when the container still behaves as asked. Nothing is silently ignored.
+/// </summary>
+public static class CreateRequestValidator
+{
+    private const long MinimumMemory = 6 * 1024 * 1024;
+    private static readonly string[] RestartPolicies = ["", "no", "always", "unless-stopped", "on-failure"];
+
+    public static List<string> Validate(ContainerCreateRequest request, int hostCpus)
+    {
+        var warnings = new List<string>();
+        if (string.IsNullOrWhiteSpace(request.Image)) throw ApiException.BadRequest("Config cannot be empty in order to create a container: no image given");
+        var host = request.HostConfig ?? new HostConfig();
+
+        if (host.Memory is > 0 and < MinimumMemory) throw ApiException.BadRequest("Minimum memory limit allowed is 6MB");
+        if (host.MemorySwap > 0 && host.Memory > 0 && host.MemorySwap < host.Memory)
+            throw ApiException.BadRequest("Minimum memoryswap limit should be larger than memory limit, see usage");
+        if (host.MemorySwap > 0 && host.Memory == 0)
+            throw ApiException.BadRequest("You should always set the Memory limit when using Memoryswap limit, see usage");
+        if (host.NanoCpus != 0 && host.CpuPeriod != 0) throw ApiException.BadRequest("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+        if (host.NanoCpus != 0 && host.CpuQuota != 0) throw ApiException.BadRequest("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+        if (host.NanoCpus < 0 || host.NanoCpus > hostCpus * 1_000_000_000L)
+            throw ApiException.BadRequest($"Range of CPUs is from 0.01 to {hostCpus}.00, as there are only {hostCpus} CPUs available");
+        if (host.CpuPeriod != 0 && host.CpuPeriod is < 1000 or > 1_000_000)
+            throw ApiException.BadRequest("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+        if (host.CpuQuota is > 0 and < 1000) throw ApiException.BadRequest("CPU cfs quota can not be less than 1ms (i.e. 1000)");
+        if (host.PidsLimit is < -1) throw ApiException.BadRequest($"invalid PIDs limit {host.PidsLimit}");
+        if (host.ShmSize < 0) throw ApiException.BadRequest("SHM size can not be less than 0");
+        if (host.OomScoreAdj is < -1000 or > 1000) throw ApiException.BadRequest($"Invalid value {host.OomScoreAdj}, range for oom score adj is [-1000, 1000]");
+
+        ValidateRestartPolicy(host);
+        ValidateCapabilities(host);
+        ValidateSecurityOptions(host, warnings);
+        ValidateNetworkMode(host, warnings);
+        ValidateLogConfig(host);
+
+        // Features that would change the container's behaviour if ignored: refuse until they exist.
+        Refuse(host.PortBindings is { Count: > 0 } || host.PublishAllPorts, "publishing ports (-p, -P) needs bridge networking, which this engine does not have yet");
+        Refuse(host.Devices is { Count: > 0 }, "device mappings (--device) are not supported yet");
+        Refuse(host.VolumesFrom is { Count: > 0 }, "--volumes-from is not supported yet");
+        Refuse(host.UsernsMode is { Length: > 0 } and not "host", $"userns mode \"{host.UsernsMode}\" is not supported yet");
+        Refuse(host.PidMode is { Length: > 0 }, $"pid mode \"{host.PidMode}\" is not supported yet");
+        Refuse(host.IpcMode is { Length: > 0 } and not ("private" or "shareable"), $"ipc mode \"{host.IpcMode}\" is not supported yet");
+        Refuse(host.Runtime is { Length: > 0 } and not "containers-runtime" and not "runc", $"unknown runtime specified {host.Runtime}");
+
+        // Settings that do not change what runs: accepted with a warning.
+        if (request.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE")
+            warnings.Add("Health checks are not run yet: the container's health is not reported.");
+        if (request.ExposedPorts is { Count: > 0 })
+            warnings.Add("Exposed ports are recorded but not published: this engine has no bridge networking yet.");
+        if (host.Dns is { Count: > 0 } || host.DnsSearch is { Count: > 0 } || host.DnsOptions is { Count: > 0 })
+            warnings.Add("DNS settings are written to the container's /etc/resolv.conf only.");
+        return warnings;
+    }
+
+    private static void ValidateRestartPolicy(HostConfig host)
+    {
+        var policy = host.RestartPolicy;
+        if (!RestartPolicies.Contains(policy.Name)) throw ApiException.BadRequest($"invalid restart policy '{policy.Name}'");
+        if (policy.MaximumRetryCount < 0) throw ApiException.BadRequest("invalid restart policy: maximum retry count cannot be negative");
+        if (policy.MaximumRetryCount > 0 && policy.Name != "on-failure")
+            throw ApiException.BadRequest($"invalid restart policy: maximum retry count can only be used with 'on-failure'");
+        if (host.AutoRemove && policy.Name is "always" or "unless-stopped" or "on-failure")
+            throw ApiException.BadRequest("can't create 'AutoRemove' container with restart policy");
+    }
+
+    private static void ValidateCapabilities(HostConfig host)
+    {
+        try
+        {
+            Capabilities.Effective(host.Privileged, host.CapAdd, host.CapDrop);
+        }
+        catch (ArgumentException e)
+        {
+            throw ApiException.BadRequest(e.Message);
+        }
+    }
+
+    private static void ValidateSecurityOptions(HostConfig host, List<string> warnings)
+    {
+        foreach (var option in host.SecurityOpt ?? [])
+        {
+            var (key, value) = option.Split(['=', ':'], 2) is [var k, var v] ? (k, v) : (option, "");
+            switch (key)
+            {
+                case "no-new-privileges" when value is "" or "true" or "false":
+                    break;
+                case "seccomp" when value == "unconfined":
+                    break;
+                case "seccomp":
+                    throw ApiException.BadRequest("custom seccomp profiles are not supported yet; use seccomp=unconfined or the default profile");
+                case "apparmor":
+                    warnings.Add("AppArmor is not used by this engine; the apparmor security option is ignored.");
+                    break;
+                case "label":
+                    throw ApiException.BadRequest("SELinux labels are not supported by this engine");
+                default:
+                    throw ApiException.BadRequest($"invalid --security-opt: \"{option}\"");
+            }
+        }
+    }
+
+    private static void ValidateNetworkMode(HostConfig host, List<string> warnings)
+    {
+        switch (host.NetworkMode)
+        {
+            case "" or "default" or "bridge":
+                warnings.Add("Bridge networking is not available yet: the container gets its own network namespace with loopback only.");
+                break;
+            case "none" or "host":
+                break;
+            default:
+                if (host.NetworkMode.StartsWith("container:", StringComparison.Ordinal)) break;
+                throw ApiException.NotFound($"network {host.NetworkMode} not found");
+        }
+    }
+
+    private static void ValidateLogConfig(HostConfig host)
+    {
+        if (host.LogConfig.Type is not ("" or "json-file" or "none"))
+            throw ApiException.BadRequest($"logging driver \"{host.LogConfig.Type}\" is not supported: use json-file or none");
+    }
+
+    private static void Refuse(bool condition, string message)
+    {
+        if (condition) throw ApiException.BadRequest(message);
+    }
+}

@@ -1,0 +1,113 @@
+using Containers.Api;
+using Containers.Engine.Api;
+using Containers.Engine.Lifecycle;
+
+namespace Containers.Engine.Tests.Lifecycle;
+
+public sealed class CreateRequestValidatorTests
+{
+    private static ContainerCreateRequest With(Action<HostConfig> host, string image = "busybox")
+    {
+        var request = new ContainerCreateRequest { Image = image, HostConfig = new HostConfig { NetworkMode = "none" } };
+        host(request.HostConfig);
+        return request;
+    }
+
+    private static string Refusal(ContainerCreateRequest request, int status = 400)
+    {
+        var e = Assert.Throws<ApiException>(() => CreateRequestValidator.Validate(request, hostCpus: 2));
+        Assert.Equal(status, e.StatusCode);
+        return e.Message;
+    }
+
+    [Fact]
+    public void A_plain_request_is_accepted_without_warnings()
+    {
+        Assert.Empty(CreateRequestValidator.Validate(With(_ => { }), 2));
+    }
+
+    [Fact]
+    public void The_default_network_mode_warns_that_only_loopback_exists()
+    {
+        var warnings = CreateRequestValidator.Validate(new ContainerCreateRequest { Image = "busybox" }, 2);
+        Assert.Contains(warnings, w => w.Contains("loopback only"));
+    }
+
+    [Theory]
+    [InlineData(1024L * 1024, "Minimum memory limit allowed is 6MB")]
+    public void Memory_below_6MB_is_refused(long memory, string message)
+    {
+        Assert.Equal(message, Refusal(With(h => h.Memory = memory)));
+    }
+
+    [Fact]
+    public void Dockers_resource_rules_are_enforced()
+    {
+        Assert.StartsWith("Minimum memoryswap limit", Refusal(With(h => { h.Memory = 64 << 20; h.MemorySwap = 32 << 20; })));
+        Assert.StartsWith("You should always set the Memory limit", Refusal(With(h => h.MemorySwap = 64 << 20)));
+        Assert.Equal("Conflicting options: Nano CPUs and CPU Quota cannot both be set", Refusal(With(h => { h.NanoCpus = 500_000_000; h.CpuQuota = 50000; })));
+        Assert.Equal("Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available", Refusal(With(h => h.NanoCpus = 3_000_000_000)));
+        Assert.StartsWith("CPU cfs period can not be less than 1ms", Refusal(With(h => h.CpuPeriod = 10)));
+        Assert.StartsWith("Invalid value 2000, range for oom score adj", Refusal(With(h => h.OomScoreAdj = 2000)));
+    }
+
+    [Fact]
+    public void Restart_policies_follow_Dockers_rules()
+    {
+        Assert.Equal("invalid restart policy 'sometimes'", Refusal(With(h => h.RestartPolicy = new() { Name = "sometimes" })));
+        Assert.Contains("can only be used with 'on-failure'", Refusal(With(h => h.RestartPolicy = new() { Name = "always", MaximumRetryCount = 3 })));
+        Assert.Equal("can't create 'AutoRemove' container with restart policy", Refusal(With(h => { h.AutoRemove = true; h.RestartPolicy = new() { Name = "always" }; })));
+        Assert.Empty(CreateRequestValidator.Validate(With(h => h.RestartPolicy = new() { Name = "on-failure", MaximumRetryCount = 5 }), 2));
+    }
+
+    [Fact]
+    public void Unknown_capabilities_are_refused_by_name()
+    {
+        Assert.Equal("unknown capability: \"CAP_FLY\"", Refusal(With(h => h.CapAdd = ["CAP_FLY"])));
+        Assert.Empty(CreateRequestValidator.Validate(With(h => { h.CapAdd = ["net_admin", "SYS_TIME"]; h.CapDrop = ["ALL"]; }), 2));
+    }
+
+    [Fact]
+    public void Unsupported_behaviour_changing_settings_are_refused_not_ignored()
+    {
+        Assert.Contains("publishing ports", Refusal(With(h => h.PortBindings = new() { ["80/tcp"] = [new() { HostPort = "8080" }] })));
+        Assert.Contains("device mappings", Refusal(With(h => h.Devices = [new() { PathOnHost = "/dev/fuse" }])));
+        Assert.Contains("SELinux", Refusal(With(h => h.SecurityOpt = ["label=disable"])));
+        Assert.Equal("invalid --security-opt: \"bogus\"", Refusal(With(h => h.SecurityOpt = ["bogus"])));
+        Assert.Equal("network mynet not found", Refusal(With(h => h.NetworkMode = "mynet"), 404));
+        Assert.Contains("logging driver \"syslog\"", Refusal(With(h => h.LogConfig = new() { Type = "syslog" })));
+    }
+
+    [Fact]
+    public void Supported_security_options_pass()
+    {
+        Assert.Empty(CreateRequestValidator.Validate(With(h => h.SecurityOpt = ["seccomp=unconfined", "no-new-privileges", "no-new-privileges:true"]), 2));
+    }
+
+    [Fact]
+    public void A_missing_image_is_refused()
+    {
+        Assert.Contains("no image given", Refusal(new ContainerCreateRequest()));
+    }
+}
+
+public sealed class CapabilitiesTests
+{
+    [Fact]
+    public void The_default_set_is_Dockers_fourteen()
+    {
+        var set = Capabilities.Effective(false, null, null);
+        Assert.Equal(14, set.Count);
+        Assert.Contains("CAP_NET_BIND_SERVICE", set);
+        Assert.DoesNotContain("CAP_SYS_ADMIN", set);
+    }
+
+    [Fact]
+    public void Add_drop_and_privileged_combine_as_in_Docker()
+    {
+        Assert.Equal(["CAP_NET_ADMIN"], Capabilities.Effective(false, ["NET_ADMIN"], ["ALL"]));
+        Assert.DoesNotContain("CAP_CHOWN", Capabilities.Effective(false, null, ["chown"]));
+        Assert.Equal(Capabilities.All.Length, Capabilities.Effective(true, null, ["ALL"]).Count);
+        Assert.Equal(Capabilities.All.Length, Capabilities.Effective(false, ["ALL"], null).Count);
+    }
+}
