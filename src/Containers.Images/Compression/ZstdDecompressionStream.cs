@@ -64,11 +64,12 @@ public sealed partial class ZstdDecompressionStream : Stream
             }
             if (_innerEof && _inPos == _inLen)
             {
-                // Input exhausted: flush whatever the decoder still holds.
+                // Input exhausted. Between frames we are done; inside one, the decoder may still hold
+                // output (a previous call filled the caller's buffer) — or the stream was cut short.
+                if (!_frameOpen) return 0;
                 int flushed = Decompress(buffer);
                 if (flushed > 0) return flushed;
-                if (_frameOpen) throw new InvalidDataException("zstd: truncated stream (input ended inside a frame)");
-                return 0;
+                throw new InvalidDataException("zstd: truncated stream (input ended inside a frame)");
             }
             int n = Decompress(buffer);
             if (n > 0) return n;
