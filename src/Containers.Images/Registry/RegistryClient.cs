@@ -252,7 +252,8 @@ public sealed class RegistryClient : IDisposable
             return creds is null ? null : new AuthenticationHeaderValue("Basic", creds.BasicHeaderValue);
         string realm = challenge.Get("realm") ?? throw new RegistryAuthenticationException($"registry {domain} sent a Bearer challenge without a realm");
         string service = challenge.Get("service") ?? "";
-        string key = string.Join('\n', realm, service, scope, creds?.Username ?? "");
+        // Keyed by a hash of the credentials too, so a login with a wrong password never reuses a good token.
+        string key = string.Join('\n', realm, service, scope, creds is null ? "" : Digest.Sha256Of(creds.BasicHeaderValue).Hex);
         if (!forceRefresh && _tokens.TryGetValue(key, out var cached) && cached.ExpiresAt > DateTimeOffset.UtcNow)
             return new AuthenticationHeaderValue("Bearer", cached.Token);
         var token = await FetchTokenAsync(realm, service, scope, creds, domain, cancellationToken).ConfigureAwait(false);

@@ -29,8 +29,8 @@ public sealed class TokenServer : IDisposable
 
     /// <summary>expires_in sent to clients (seconds).</summary>
     public int AdvertisedLifetimeSeconds { get; set; } = 300;
-    /// <summary>Real JWT lifetime the registry enforces (seconds).</summary>
-    public int JwtLifetimeSeconds { get; set; } = 300;
+    /// <summary>When false, tokens carry no access claims, so the registry rejects them with 401.</summary>
+    public bool GrantAccess { get; set; } = true;
 
     public TokenServer(string user, string password)
     {
@@ -82,7 +82,7 @@ public sealed class TokenServer : IDisposable
             return;
         }
         var access = new List<object>();
-        foreach (var scope in ctx.Request.QueryString.GetValues("scope") ?? [])
+        foreach (var scope in GrantAccess ? ctx.Request.QueryString.GetValues("scope") ?? [] : [])
         {
             int first = scope.IndexOf(':'), last = scope.LastIndexOf(':');
             if (first < 0 || last <= first) continue;
@@ -90,10 +90,10 @@ public sealed class TokenServer : IDisposable
         }
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var header = new { alg = "RS256", typ = "JWT", x5c = new[] { Convert.ToBase64String(_cert.RawData) } };
-        var claims = new { iss = Issuer, sub = user, aud = Service, exp = now + JwtLifetimeSeconds, nbf = now - 5, iat = now, jti = Guid.NewGuid().ToString("N"), access };
+        var claims = new { iss = Issuer, sub = user, aud = Service, exp = now + 300, nbf = now - 5, iat = now, jti = Guid.NewGuid().ToString("N"), access };
         string signingInput = B64(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + B64(JsonSerializer.SerializeToUtf8Bytes(claims));
         byte[] sig = _key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        WriteJson(ctx, new { token = signingInput + "." + B64(sig), expires_in = AdvertisedLifetimeSeconds, issued_at = DateTimeOffset.UtcNow.ToString("o") });
+        WriteJson(ctx, new { token = signingInput + "." + B64(sig), expires_in = AdvertisedLifetimeSeconds, issued_at = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ") });
     }
 
     private static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
