@@ -28,7 +28,12 @@ public sealed class RegistryInstance : IDisposable
                 enabled: true
             http:
               addr: 127.0.0.1:{Port}
-            """ + "\n";
+            validation:
+              manifests:
+                urls:
+                  allow:
+                    - "^http://127[.]0[.]0[.]1:"
+            """ + "\n"; // URLs (non-distributable layers) are refused unless allowed
         if (authYaml is not null) config += "auth:\n" + authYaml + "\n";
         if (schema1) config += "compatibility:\n  schema1:\n    enabled: true\n";
         string configPath = System.IO.Path.Combine(_dir.Path, "config.yml");
