@@ -1,5 +1,9 @@
 using System.Text.Json;
 using Containers.Api;
+using Containers.Images.Manifests;
+using Containers.Images.References;
+using Containers.Images.Registry;
+using Containers.Images.Store;
 
 namespace Containers.Engine.Api;
 
@@ -47,11 +51,17 @@ public static class ErrorHandling
         return app;
     }
 
+    /// <summary>The one place exceptions become statuses: the API's own, then the stores' and the registry client's.</summary>
     public static (int Status, string Message) Describe(Exception e) => e switch
     {
         ApiException api => (api.StatusCode, api.Message),
         JsonException json => (400, DescribeJsonError(json)),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "request body too large" : bad.Message),
+        ReferenceFormatException or FormatException => (400, e.Message),
+        ImageNotFoundException or RegistryNotFoundException or PlatformNotFoundException => (404, e.Message),
+        ImageConflictException => (409, e.Message),
+        RegistryAuthenticationException => (401, e.Message),
+        UnsupportedManifestException => (400, e.Message),
         _ => (500, e.Message),
     };
 

@@ -73,10 +73,17 @@ public static class SystemEndpoints
         var identity = services.GetRequiredService<EngineIdentity>();
         var host = services.GetRequiredService<HostFacts>();
         var events = services.GetRequiredService<EventBus>();
+        var containers = services.GetRequiredService<Lifecycle.ContainerStore>().List();
+        var images = services.GetRequiredService<Images.ImageService>().Store.List();
         using var process = Process.GetCurrentProcess();
         return new SystemInfo
         {
             ID = identity.Id,
+            Containers = containers.Count,
+            ContainersRunning = containers.Count(c => c.State.Status == "running"),
+            ContainersPaused = containers.Count(c => c.State.Status == "paused"),
+            ContainersStopped = containers.Count(c => c.State.Status is not ("running" or "paused")),
+            Images = images.Count,
             Driver = settings.StorageDriver ?? "overlayfs",
             Plugins = new PluginsInfo { Volume = [VolumeStoreDriver], Log = ["json-file", "none"] },
             MemoryLimit = host.HasMemoryController,

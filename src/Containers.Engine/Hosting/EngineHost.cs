@@ -2,6 +2,8 @@ using Containers.Engine.Api;
 using Containers.Engine.Configuration;
 using Containers.Engine.Events;
 using Containers.Engine.Host;
+using Containers.Engine.Images;
+using Containers.Engine.Lifecycle;
 using Containers.Engine.Volumes;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -47,6 +49,10 @@ public static class EngineHost
         builder.Services.AddSingleton(new HostFacts());
         builder.Services.AddSingleton(events);
         builder.Services.AddSingleton(new VolumeStore(settings.DataRoot, events));
+        var containers = new ContainerStore(settings.DataRoot);
+        builder.Services.AddSingleton(containers);
+        builder.Services.AddSingleton(services => new ImageService(settings, LayerUnpacking.Create(settings),
+            events, containers, services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Images")));
         builder.Services.AddRouting();
 
         await using var app = builder.Build();
@@ -59,6 +65,7 @@ public static class EngineHost
         app.UseRouting();
         app.MapSystemEndpoints();
         app.MapVolumeEndpoints();
+        app.MapImageEndpoints();
         app.MapFallback((HttpContext context) => ErrorHandling.WriteErrorAsync(context, 404,
             $"page not found: {context.Request.Method} {context.Items[ApiVersioning.OriginalPathKey] as string ?? context.Request.Path.Value}"));
 

@@ -7,9 +7,13 @@ public static class DockerCli
 {
     public const string Path = "/usr/local/bin/docker";
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string host, params string[] arguments)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string host, params string[] arguments) =>
+        RunWithConfigAsync(null, host, arguments);
+
+    /// <summary>Runs the CLI with a given config directory (kept between calls, e.g. for docker login), or a throwaway one.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithConfigAsync(string? configDirectory, string host, params string[] arguments)
     {
-        var configDir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ce-docker-config-" + Guid.NewGuid().ToString("N")[..8]);
+        var configDir = configDirectory ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ce-docker-config-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(configDir);
         try
         {
@@ -35,7 +39,7 @@ public static class DockerCli
         }
         finally
         {
-            Directory.Delete(configDir, recursive: true);
+            if (configDirectory is null) Directory.Delete(configDir, recursive: true);
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Containers.Api;
 
-namespace Containers.Client;
+namespace Containers.Api;
 
 /// <summary>The <c>X-Registry-Auth</c> header: base64url of the AuthConfig JSON, as Docker's clients send it.</summary>
 public static class RegistryAuthHeader
