@@ -22,4 +22,27 @@ function Stop-TestEngine([Parameter(Mandatory)] $Engine) {
     Remove-Item -Recurse -Force $Engine.Directory -ErrorAction SilentlyContinue
 }
 
-Export-ModuleMember -Function Start-TestEngine, Stop-TestEngine
+# A loopback docker-registry holding a small busybox image pushed by skopeo (made with bench/pull/make-image.sh).
+function Start-TestRegistry {
+    $repo = (Resolve-Path "$PSScriptRoot/../..").Path
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ("ce-registry-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path "$dir/rootfs/bin", "$dir/storage" | Out-Null
+    Copy-Item /bin/busybox "$dir/rootfs/bin/busybox"
+    & ln -s busybox "$dir/rootfs/bin/sh"
+    & bash "$repo/bench/pull/make-image.sh" "$dir/rootfs" "$dir/layout" test | Out-Null
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    Set-Content "$dir/config.yml" "version: 0.1`nstorage:`n  filesystem:`n    rootdirectory: $dir/storage`nhttp:`n  addr: 127.0.0.1:$port`n"
+    $process = Start-Process docker-registry -ArgumentList 'serve', "$dir/config.yml" -PassThru -RedirectStandardError "$dir/registry.log"
+    Start-Sleep -Seconds 1
+    & skopeo copy --quiet --dest-tls-verify=false "oci:$dir/layout:test" "docker://127.0.0.1:$port/test/busybox:1.0"
+    if ($LASTEXITCODE -ne 0) { throw 'skopeo could not push the test image' }
+    [pscustomobject]@{ Process = $process; Directory = $dir; Image = "127.0.0.1:$port/test/busybox:1.0" }
+}
+
+function Stop-TestRegistry([Parameter(Mandatory)] $Registry) {
+    Stop-Process -Id $Registry.Process.Id -ErrorAction SilentlyContinue
+    Remove-Item -Recurse -Force $Registry.Directory -ErrorAction SilentlyContinue
+}
+
+Export-ModuleMember -Function Start-TestEngine, Stop-TestEngine, Start-TestRegistry, Stop-TestRegistry

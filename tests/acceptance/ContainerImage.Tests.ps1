@@ -1,0 +1,81 @@
+# Acceptance tests of the image cmdlets against a real loopback registry, as a user would run them.
+BeforeAll {
+    Import-Module "$PSScriptRoot/../../artifacts/module/Containers/Containers.psd1" -Force
+    Import-Module "$PSScriptRoot/TestEngine.psm1" -Force
+    $script:Engine = Start-TestEngine
+    $script:Registry = Start-TestRegistry
+    Connect-ContainerEngine -Uri $Engine.Uri | Out-Null
+}
+
+AfterAll {
+    Stop-TestEngine $script:Engine
+    Stop-TestRegistry $script:Registry
+}
+
+Describe 'Invoke-ImagePull' {
+    It 'pulls an image and returns it as a typed object' {
+        $image = Invoke-ImagePull $Registry.Image
+        $image | Should -BeOfType ([Containers.Api.ImageInspect])
+        $image.RepoTags | Should -Contain $Registry.Image
+        $image.Os | Should -Be 'linux'
+    }
+
+    It 'takes references from the pipeline' {
+        $images = $Registry.Image, $Registry.Image | Invoke-ImagePull
+        $images.Count | Should -Be 2
+    }
+
+    It 'reports a missing image as a non-terminating error' {
+        $result = Invoke-ImagePull "$($Registry.Image -replace 'busybox:1.0', 'missing:1')" -ErrorVariable failures -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $failures[0].Exception.Message | Should -BeLike '*not found*'
+    }
+}
+
+Describe 'Get-ContainerImage' {
+    BeforeAll { Invoke-ImagePull $Registry.Image | Out-Null }
+
+    It 'lists images with a docker images-like table' {
+        $text = Get-ContainerImage | Out-String
+        $text | Should -Match 'Repository\s+Tag\s+ImageId'
+        $text | Should -Match 'test/busybox'
+    }
+
+    It 'filters by name with wildcards, with or without the tag' {
+        (Get-ContainerImage -Name '*test/busy*').RepoTags | Should -Contain $Registry.Image
+        (Get-ContainerImage -Name $Registry.Image).RepoTags | Should -Contain $Registry.Image
+    }
+
+    It 'finds an image by short ID' {
+        $id = (Get-ContainerImage -Name $Registry.Image).Id
+        (Get-ContainerImage -Id $id.Substring(7, 12)).Id | Should -Be $id
+    }
+
+    It 'writes an error for a name that matches nothing' {
+        Get-ContainerImage -Name 'no-such-image' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'Add-ContainerImageTag and Remove-ContainerImage' {
+    BeforeAll { Invoke-ImagePull $Registry.Image | Out-Null }
+
+    It 'tags an image and removes the tag again' {
+        Add-ContainerImageTag -Source $Registry.Image -Target 'pester/copy:v1'
+        Get-ContainerImage -Name 'pester/copy:v1' | Should -Not -BeNullOrEmpty
+        Remove-ContainerImage 'pester/copy:v1' -Confirm:$false
+        Get-ContainerImage -Name 'pester/copy:v1' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'supports -WhatIf' {
+        Add-ContainerImageTag -Source $Registry.Image -Target 'pester/whatif:v1'
+        Remove-ContainerImage 'pester/whatif:v1' -WhatIf
+        Get-ContainerImage -Name 'pester/whatif:v1' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'removes what Get-ContainerImage sends down the pipeline' {
+        Add-ContainerImageTag -Source $Registry.Image -Target 'pester/piped:v1'
+        Get-ContainerImage -Name 'pester/piped:v1' | Select-Object @{ n = 'Image'; e = { 'pester/piped:v1' } } | Remove-ContainerImage -Confirm:$false
+        Get-ContainerImage -Name 'pester/piped:v1' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
