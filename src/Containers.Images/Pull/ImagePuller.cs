@@ -55,10 +55,12 @@ public sealed class ImagePuller(RegistryClient registry, ContentStore content, I
         var manifest = manifestResponse.Parsed.Manifest!;
 
         var configDigest = Digest.Parse(manifest.Config.Digest);
-        byte[] configBytes = content.Exists(configDigest)
-            ? content.ReadAllBytes(configDigest)
-            : await registry.GetBlobBytesAsync(reference, configDigest, MaxConfigBytes, creds, cancellationToken).ConfigureAwait(false);
-        content.Put(configDigest, configBytes);
+        if (manifest.Config.Size is <= 0 or > MaxConfigBytes)
+            throw new UnsupportedManifestException($"image config {configDigest} of {reference} has size {manifest.Config.Size}; at most {MaxConfigBytes} bytes are accepted");
+        // Through the content store like the layers, so concurrent pulls of one image fetch the config once too.
+        await content.FetchAsync(configDigest, manifest.Config.Size,
+            (offset, ct) => registry.OpenBlobAsync(reference, configDigest, offset, creds, ct), null, cancellationToken).ConfigureAwait(false);
+        byte[] configBytes = content.ReadAllBytes(configDigest);
         ImageConfig config;
         try { config = JsonSerializer.Deserialize<ImageConfig>(configBytes) ?? throw new JsonException("empty"); }
         catch (JsonException e) { throw new UnsupportedManifestException($"image config {configDigest} of {reference} is invalid: {e.Message}"); }
