@@ -25,7 +25,7 @@ for g in "${groups[@]}"; do
 done
 
 ids=$(printf '"%s",' "${diff_ids[@]}"); ids=${ids%,}
-config="{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],\"Cmd\":[\"bash\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[$ids]},\"history\":[]}"
+config="{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2026-01-01T00:00:00Z\",\"config\":{\"Env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],\"Cmd\":[\"bash\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[$ids]},\"history\":[]}"
 printf '%s' "$config" >"$work/config.json"
 cd_=$(sha256sum "$work/config.json" | cut -d' ' -f1); mv "$work/config.json" "$out/blobs/sha256/$cd_"
 ls_=$(IFS=,; echo "${layers[*]}")
