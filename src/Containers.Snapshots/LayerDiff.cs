@@ -28,7 +28,7 @@ public static class LayerDiff
             {
                 var parent = Path.GetDirectoryName(relative);
                 var whiteout = (string.IsNullOrEmpty(parent) ? "" : parent + "/") + ".wh." + Path.GetFileName(relative);
-                await writer.WriteEntryAsync(Entry(TarEntryType.RegularFile, whiteout, st), cancel);
+                await writer.WriteEntryAsync(Marker(whiteout, st), cancel);
                 continue;
             }
             TarEntry entry;
@@ -65,30 +65,32 @@ public static class LayerDiff
             await writer.WriteEntryAsync(entry, cancel);
             if (entry.DataStream is { } data) await data.DisposeAsync();
             if (st.Type == Native.SIfDir && Native.GetXattr(path, OpaqueXattr) is { } opaque && Encoding.ASCII.GetString(opaque) == "y")
-                await writer.WriteEntryAsync(Entry(TarEntryType.RegularFile, relative + "/.wh..wh..opq", st), cancel);
+                await writer.WriteEntryAsync(Marker(relative + "/.wh..wh..opq", st), cancel);
         }
     }
 
-    /// <summary>Every path under the directory, parents before children, siblings in ordinal order.</summary>
-    private static IEnumerable<string> Walk(string root)
+    /// <summary>Every path under the directory, depth first, siblings in ordinal order (a parent before its children).</summary>
+    private static IEnumerable<string> Walk(string root, string dir = "")
     {
-        var pending = new Stack<string>();
-        pending.Push("");
-        while (pending.Count > 0)
+        var children = Directory.EnumerateFileSystemEntries(Path.Combine(root, dir), "*", new EnumerationOptions { AttributesToSkip = 0 })
+            .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
+        foreach (var child in children)
         {
-            var dir = pending.Pop();
-            var children = Directory.EnumerateFileSystemEntries(Path.Combine(root, dir), "*", new EnumerationOptions { AttributesToSkip = 0 })
-                .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
-            var subdirs = new List<string>();
-            foreach (var child in children)
-            {
-                var relative = dir.Length == 0 ? child : dir + "/" + child;
-                yield return relative;
-                if (Native.LStat(Path.Combine(root, relative)) is { Type: Native.SIfDir }) subdirs.Add(relative);
-            }
-            // Depth-first, in order: push in reverse so the first subdirectory is walked first.
-            for (var i = subdirs.Count - 1; i >= 0; i--) pending.Push(subdirs[i]);
+            var relative = dir.Length == 0 ? child : dir + "/" + child;
+            yield return relative;
+            if (Native.LStat(Path.Combine(root, relative)) is { Type: Native.SIfDir })
+                foreach (var below in Walk(root, relative)) yield return below;
         }
+    }
+
+    /// <summary>A whiteout or opaque marker: an empty file whose time is fixed, since when a file was deleted is not content.</summary>
+    private static TarEntry Marker(string name, Native.Stat st)
+    {
+        var entry = Entry(TarEntryType.RegularFile, name, st with { Mode = 0 });
+        entry.ModificationTime = DateTimeOffset.UnixEpoch;
+        entry.Uid = 0;
+        entry.Gid = 0;
+        return entry;
     }
 
     private static TarEntry Entry(TarEntryType type, string name, Native.Stat st)
