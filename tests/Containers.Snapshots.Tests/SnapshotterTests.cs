@@ -224,10 +224,10 @@ public sealed class SnapshotterTests : IDisposable
     }
 
     [Fact]
-    public void Usage_counts_bytes_and_inodes()
+    public async Task Usage_counts_bytes_and_inodes()
     {
         var s = new OverlaySnapshotter(_scratch.Sub("usage"));
-        s.CommitLayerAsync("L", null, new Layer().File("a", new string('x', 10000)).File("b", "y").Stream()).Wait();
+        await s.CommitLayerAsync("L", null, new Layer().File("a", new string('x', 10000)).File("b", "y").Stream());
         var usage = s.Usage("L");
         Assert.Equal(3, usage.Inodes); // the fs directory and two files
         Assert.InRange(usage.Bytes, 10000, 64 * 1024);

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Containers.Api;
-using Containers.Engine.Configuration;
 using Containers.Engine.Images;
 using Containers.Images.Pull;
 using Containers.Images.References;
@@ -39,10 +38,10 @@ public static class ImageEndpoints
                 ApiJson.Context.ImagePruneResponse);
         });
 
-        routes.MapGet("/images/{**path}", (string path, ImageService images, EngineSettings settings) =>
+        routes.MapGet("/images/{**path}", (string path, ImageService images) =>
         {
             if (TrySplit(path, "/json", out var name))
-                return Results.Json(ImageViews.Inspect(images.Store.Summarize(images.Store.Get(name)), StorageDriverName(settings)), ApiJson.Context.ImageInspect);
+                return Results.Json(ImageViews.Inspect(images.Store.Summarize(images.Store.Get(name)), images.Snapshots.Driver), ApiJson.Context.ImageInspect);
             if (TrySplit(path, "/history", out name))
                 return Results.Json(images.Store.History(name).Select(ImageViews.History).ToList(), ApiJson.Context.ListImageHistoryItem);
             throw ApiException.NotFound($"page not found: GET /images/{path}");
@@ -166,6 +165,4 @@ public static class ImageEndpoints
     }
 
     private static bool Flag(string? value) => value is "1" or "true" or "True";
-
-    public static string StorageDriverName(EngineSettings settings) => settings.StorageDriver ?? "overlayfs";
 }

@@ -74,7 +74,8 @@ public static class SystemEndpoints
         var host = services.GetRequiredService<HostFacts>();
         var events = services.GetRequiredService<EventBus>();
         var containers = services.GetRequiredService<Lifecycle.ContainerStore>().List();
-        var images = services.GetRequiredService<Images.ImageService>().Store.List();
+        var imageService = services.GetRequiredService<Images.ImageService>();
+        var images = imageService.Store.List();
         using var process = Process.GetCurrentProcess();
         return new SystemInfo
         {
@@ -84,7 +85,8 @@ public static class SystemEndpoints
             ContainersPaused = containers.Count(c => c.State.Status == "paused"),
             ContainersStopped = containers.Count(c => c.State.Status is not ("running" or "paused")),
             Images = images.Count,
-            Driver = settings.StorageDriver ?? "overlayfs",
+            Driver = imageService.Snapshots.Driver,
+            DriverStatus = [["Snapshots", imageService.Snapshots.List().Count.ToString()], ["Root", imageService.Snapshots.Root]],
             Plugins = new PluginsInfo { Volume = [VolumeStoreDriver], Log = ["json-file", "none"] },
             MemoryLimit = host.HasMemoryController,
             SwapLimit = host.HasMemoryController,

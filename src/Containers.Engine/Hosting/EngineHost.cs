@@ -4,6 +4,7 @@ using Containers.Engine.Events;
 using Containers.Engine.Host;
 using Containers.Engine.Images;
 using Containers.Engine.Lifecycle;
+using Containers.Snapshots;
 using Containers.Engine.Volumes;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -51,8 +52,12 @@ public static class EngineHost
         builder.Services.AddSingleton(new VolumeStore(settings.DataRoot, events));
         var containers = new ContainerStore(settings.DataRoot);
         builder.Services.AddSingleton(containers);
-        builder.Services.AddSingleton(services => new ImageService(settings, LayerUnpacking.Create(settings),
-            events, containers, services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Images")));
+        builder.Services.AddSingleton(services =>
+        {
+            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Images");
+            var snapshots = SnapshotterFactory.Create(settings.DataRoot, settings.StorageDriver, message => log.LogWarning("{Message}", message));
+            return new ImageService(settings, snapshots, events, containers, log);
+        });
         builder.Services.AddRouting();
 
         await using var app = builder.Build();
@@ -69,6 +74,8 @@ public static class EngineHost
         app.MapFallback((HttpContext context) => ErrorHandling.WriteErrorAsync(context, 404,
             $"page not found: {context.Request.Method} {context.Items[ApiVersioning.OriginalPathKey] as string ?? context.Request.Path.Value}"));
 
+        // Open the stores (and recover from a crash) before the first request, not during it.
+        app.Services.GetRequiredService<ImageService>();
         await app.StartAsync();
         foreach (var address in addresses)
         {

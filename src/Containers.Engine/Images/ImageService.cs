@@ -6,6 +6,7 @@ using Containers.Images.Pull;
 using Containers.Images.References;
 using Containers.Images.Registry;
 using Containers.Images.Store;
+using Containers.Snapshots;
 using ApiModels = Containers.Api;
 
 namespace Containers.Engine.Images;
@@ -22,17 +23,24 @@ public sealed class ImageService : IDisposable
     private readonly ContainerStore _containers;
     private readonly InMemoryCredentialProvider _logins = new();
 
+    private readonly Lock _gcGate = new();
+    private int _activePulls;
+    private bool _gcPending;
+
+    public Snapshotter Snapshots { get; }
     public ContentStore Content { get; }
     public ImageStore Store { get; }
     public RegistryClient Registry { get; }
     public ImagePuller Puller { get; }
 
-    public ImageService(EngineSettings settings, ILayerUnpacker unpacker, EventBus events, ContainerStore containers, ILogger logger)
+    public ImageService(EngineSettings settings, Snapshotter snapshots, EventBus events, ContainerStore containers, ILogger logger)
     {
         _events = events;
         _containers = containers;
+        Snapshots = snapshots;
         Content = new ContentStore(Path.Combine(settings.DataRoot, "content"));
         Store = new ImageStore(Path.Combine(settings.DataRoot, "image"), Content);
+        Store.LayersReleased += _ => RequestGarbageCollection();
         var options = new RegistryOptions
         {
             Mirrors = settings.RegistryMirrors.Select(m => new Uri(m)).ToList(),
@@ -40,7 +48,9 @@ public sealed class ImageService : IDisposable
             Log = settings.Debug ? message => logger.LogDebug("{Registry}", message) : null,
         };
         Registry = new RegistryClient(options, new ChainedCredentialProvider(_logins, new DockerConfigCredentialProvider(DockerConfigCredentialProvider.DefaultPath)));
-        Puller = new ImagePuller(Registry, Content, Store, unpacker, settings.MaxConcurrentDownloads);
+        Puller = new ImagePuller(Registry, Content, Store, new SnapshotLayerUnpacker(snapshots), settings.MaxConcurrentDownloads);
+        // Layers committed by a pull that a crash cut short belong to no image: collect them now.
+        RequestGarbageCollection();
     }
 
     /// <summary>The reference a <c>POST /images/create</c> asks for: <c>fromImage</c>, with <c>tag</c> as a tag or a digest.</summary>
@@ -58,7 +68,18 @@ public sealed class ImageService : IDisposable
             Platform = string.IsNullOrEmpty(platform) ? null : Containers.Images.Manifests.Platform.Parse(platform),
             Credentials = auth is { Username.Length: > 0 } ? new RegistryCredentials(auth.Username, auth.Password ?? "") : null,
         };
-        var result = await Puller.PullAsync(reference, options, progress, cancel);
+        lock (_gcGate) _activePulls++;
+        PullResult result;
+        try
+        {
+            result = await Puller.PullAsync(reference, options, progress, cancel);
+        }
+        finally
+        {
+            bool collect;
+            lock (_gcGate) collect = --_activePulls == 0 && _gcPending;
+            if (collect) RequestGarbageCollection();
+        }
         _events.Publish(ApiModels.EventTypes.Image, "pull", reference.ToFamiliarString(),
             new Dictionary<string, string> { ["name"] = reference.FamiliarName });
         return result;
@@ -97,6 +118,25 @@ public sealed class ImageService : IDisposable
         Store.Tag(source, repository, tag);
         var target = ImageReference.Parse(repository + (string.IsNullOrEmpty(tag) ? "" : ":" + tag)).ToFamiliarString();
         _events.Publish(ApiModels.EventTypes.Image, "tag", Store.Get(source).Id, new Dictionary<string, string> { ["name"] = target });
+    }
+
+    /// <summary>
+    /// Removes layer snapshots no image or container uses. Deferred while any pull runs: a pull commits layers before
+    /// its image record exists, and those layers must not be collected under it.
+    /// </summary>
+    public void RequestGarbageCollection()
+    {
+        lock (_gcGate)
+        {
+            if (_activePulls > 0)
+            {
+                _gcPending = true;
+                return;
+            }
+            _gcPending = false;
+            var roots = Store.List(all: true).SelectMany(i => i.Image.Layers.Select(l => l.ChainId));
+            Snapshots.GarbageCollect(roots);
+        }
     }
 
     /// <summary>The containers that use an image (they block its removal unless forced).</summary>

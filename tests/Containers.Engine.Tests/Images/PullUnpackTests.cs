@@ -1,0 +1,59 @@
+using Containers.Engine.Tests.Infrastructure;
+using Containers.Images.Tests.Infrastructure;
+
+namespace Containers.Engine.Tests.Images;
+
+/// <summary>A pull is complete only when its layers are unpacked into snapshots; removing the image collects them.</summary>
+public sealed class PullUnpackTests : IDisposable
+{
+    private readonly RegistryInstance _registry = new();
+    private readonly TempDirectory _layout = new();
+    private readonly string _image;
+
+    public PullUnpackTests()
+    {
+        OciImageBuilder.WriteLayout(_layout, "1", new ImageSpec([new LayerSpec(OciImageBuilder.BusyboxLayer()), new LayerSpec(OciImageBuilder.WhiteoutLayer())]));
+        _image = $"{_registry.Host}/unpack/busybox:1";
+        Skopeo.Push(_layout, "1", _image);
+    }
+
+    [Fact]
+    public async Task Pulled_layers_are_overlay_snapshots_and_rmi_collects_them()
+    {
+        await using var engine = await EngineProcess.StartAsync();
+        var host = "unix://" + engine.SocketPath;
+        var (code, _, stderr) = await DockerCli.RunAsync(host, "pull", _image);
+        Assert.True(code == 0, stderr);
+
+        using var client = engine.CreateClient();
+        var info = await client.GetInfoAsync();
+        Assert.Equal("overlayfs", info.Driver);
+        var snapshots = Path.Combine(engine.DataRoot, "snapshots", "overlayfs", "snapshots");
+        Assert.Equal(2, Directory.EnumerateDirectories(snapshots).Count());
+        Assert.Contains(Directory.EnumerateDirectories(snapshots), d => File.Exists(Path.Combine(d, "fs", "bin", "busybox")));
+        Assert.Equal("overlayfs", (await client.InspectImageAsync(_image)).GraphDriver.Name);
+
+        (code, _, stderr) = await DockerCli.RunAsync(host, "rmi", _image);
+        Assert.True(code == 0, stderr);
+        Assert.Empty(Directory.EnumerateDirectories(snapshots));
+    }
+
+    [Fact]
+    public async Task The_native_driver_is_used_when_configured()
+    {
+        await using var engine = await EngineProcess.StartAsync("--storage-driver", "native");
+        var (code, _, stderr) = await DockerCli.RunAsync("unix://" + engine.SocketPath, "pull", _image);
+        Assert.True(code == 0, stderr);
+        using var client = engine.CreateClient();
+        Assert.Equal("native", (await client.GetInfoAsync()).Driver);
+        var top = Directory.EnumerateDirectories(Path.Combine(engine.DataRoot, "snapshots", "native", "snapshots")).Max(d => int.Parse(Path.GetFileName(d)));
+        // The top snapshot of a native chain is the whole filesystem: the base layer's busybox is in it.
+        Assert.True(File.Exists(Path.Combine(engine.DataRoot, "snapshots", "native", "snapshots", top.ToString(), "fs", "bin", "busybox")));
+    }
+
+    public void Dispose()
+    {
+        _registry.Dispose();
+        _layout.Dispose();
+    }
+}
