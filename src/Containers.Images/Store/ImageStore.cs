@@ -247,8 +247,7 @@ public sealed class ImageStore
                 items.Add(new DeleteResponseItem(Familiar(ImageReference.Parse(r)), null));
             }
             SaveRefs();
-            if (users.Count > 0) return items; // forced untag of an image a container still uses: keep the image
-            RemoveImage(image);
+            RemoveImage(image); // forced past stopped containers, as `docker rmi -f` is
             items.Add(new DeleteResponseItem(null, image.Id));
             return items;
         }
