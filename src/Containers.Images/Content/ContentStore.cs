@@ -102,32 +102,31 @@ public sealed class ContentStore
     {
         if (Exists(digest)) return false;
         string key = digest.ToString();
+        var mine = new InflightFetch();
+        var current = _inflight.GetOrAdd(key, mine);
+        if (progress is not null) current.Subscribe(progress);
+        if (!ReferenceEquals(current, mine))
         {
-            var mine = new InflightFetch();
-            var current = _inflight.GetOrAdd(key, mine);
-            if (progress is not null) current.Subscribe(progress);
-            if (!ReferenceEquals(current, mine))
-            {
-                try { await current.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false); }
-                finally { if (progress is not null) current.Unsubscribe(progress); }
-                return false;
-            }
-            try
-            {
-                if (Exists(digest)) { mine.Completion.SetResult(); return false; }
-                await DownloadAsync(digest, size, source, mine.Report, cancellationToken).ConfigureAwait(false);
-                mine.Completion.SetResult();
-                return true;
-            }
-            catch (Exception e)
-            {
-                mine.Completion.TrySetException(e);
-                throw;
-            }
-            finally
-            {
-                _inflight.TryRemove(new KeyValuePair<string, InflightFetch>(key, mine));
-            }
+            // Someone else is downloading this digest: wait for their result.
+            try { await current.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false); }
+            finally { if (progress is not null) current.Unsubscribe(progress); }
+            return false;
+        }
+        try
+        {
+            if (Exists(digest)) { mine.Completion.SetResult(); return false; }
+            await DownloadAsync(digest, size, source, mine.Report, cancellationToken).ConfigureAwait(false);
+            mine.Completion.SetResult();
+            return true;
+        }
+        catch (Exception e)
+        {
+            mine.Completion.TrySetException(e);
+            throw;
+        }
+        finally
+        {
+            _inflight.TryRemove(new KeyValuePair<string, InflightFetch>(key, mine));
         }
     }
 

@@ -87,21 +87,25 @@ public sealed class ImageStore
 
     // ---------------------------------------------------------------- reads
 
-    /// <summary>Finds an image by ID, unique ID prefix, or reference, like Docker's image lookup.</summary>
-    public ImageRecord? Find(string nameOrId)
+    /// <summary>
+    /// Finds an image like Docker's lookup: full ID ("sha256:hex" or 64 hex), then a reference
+    /// ("app" means "app:latest"), then a unique ID prefix.
+    /// </summary>
+    public ImageRecord? Find(string nameOrId) => Resolve(nameOrId).Image;
+
+    /// <summary>The image and, when it was found through a reference, that reference's key.</summary>
+    private (ImageRecord? Image, string? ReferenceKey) Resolve(string nameOrId)
     {
         lock (_lock)
         {
-            if (_images.TryGetValue(nameOrId, out var exact)) return exact;
             string hex = nameOrId.StartsWith("sha256:", StringComparison.Ordinal) ? nameOrId[7..] : nameOrId;
-            if (Regex.IsMatch(hex, "^[a-f0-9]{1,64}$"))
-            {
-                var matches = _images.Values.Where(i => i.Id.StartsWith("sha256:" + hex, StringComparison.Ordinal)).Take(2).ToList();
-                if (matches.Count == 1 && (hex.Length >= 12 || !ImageReference.TryParse(nameOrId, out _) || !_refs.ContainsKey(ImageReference.Parse(nameOrId).ToString())))
-                    return matches[0];
-            }
-            if (!ImageReference.TryParse(nameOrId, out var r)) return null;
-            return _refs.TryGetValue(r!.ToString(), out var entry) ? _images.GetValueOrDefault(entry.ImageId) : null;
+            bool hexOnly = Regex.IsMatch(hex, "^[a-f0-9]{1,64}$");
+            if (hexOnly && hex.Length == 64) return (_images.GetValueOrDefault("sha256:" + hex), null);
+            if (ImageReference.TryParse(nameOrId, out var r) && _refs.TryGetValue(r!.ToString(), out var entry))
+                return (_images.GetValueOrDefault(entry.ImageId), r.ToString());
+            if (!hexOnly) return (null, null);
+            var matches = _images.Values.Where(i => i.Id.StartsWith("sha256:" + hex, StringComparison.Ordinal)).Take(2).ToList();
+            return (matches.Count == 1 ? matches[0] : null, null);
         }
     }
 
@@ -204,15 +208,15 @@ public sealed class ImageStore
     {
         lock (_lock)
         {
-            var image = Get(nameOrId);
+            var (found, referenceKey) = Resolve(nameOrId);
+            var image = found ?? throw new ImageNotFoundException($"No such image: {nameOrId}");
             var users = usage?.Invoke(image.Id) ?? [];
             var items = new List<DeleteResponseItem>();
             var refsOfImage = _refs.Where(kv => kv.Value.ImageId == image.Id).Select(kv => kv.Key).ToList();
-            bool byReference = !IsIdLike(nameOrId, image) && ImageReference.TryParse(nameOrId, out var named) && refsOfImage.Contains(named!.ToString());
 
-            if (byReference)
+            if (referenceKey is not null)
             {
-                var removed = ImageReference.Parse(nameOrId);
+                var removed = ImageReference.Parse(referenceKey);
                 _refs.Remove(removed.ToString());
                 items.Add(new DeleteResponseItem(Familiar(removed), null));
                 // Removing a repository's last tag also drops its digest references (as Docker does).
@@ -251,12 +255,6 @@ public sealed class ImageStore
             items.Add(new DeleteResponseItem(null, image.Id));
             return items;
         }
-    }
-
-    private static bool IsIdLike(string nameOrId, ImageRecord image)
-    {
-        string hex = nameOrId.StartsWith("sha256:", StringComparison.Ordinal) ? nameOrId[7..] : nameOrId;
-        return image.Id == nameOrId || (hex.Length >= 1 && image.Id.StartsWith("sha256:" + hex, StringComparison.Ordinal) && Regex.IsMatch(hex, "^[a-f0-9]+$"));
     }
 
     private static string Familiar(ImageReference r) => r.Digest is null ? r.ToFamiliarString() : r.NameOnly().FamiliarName + "@" + r.Digest;
