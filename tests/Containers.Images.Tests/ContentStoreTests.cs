@@ -101,6 +101,15 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Sha512_blobs_are_verified_with_sha512()
+    {
+        var d = Digest.FromHash("sha512", System.Security.Cryptography.SHA512.HashData(_data));
+        Assert.True(await _store.FetchAsync(d, _data.Length, From(_data), null, default));
+        Assert.Equal(Path.Combine(_dir.Path, "blobs", "sha512", d.Hex), _store.BlobPath(d));
+        Assert.Equal(_data, _store.ReadAllBytes(d));
+    }
+
+    [Fact]
     public void Digest_parsing_rejects_bad_input_with_clear_messages()
     {
         Assert.Equal("sha512", Digest.Parse("sha512:" + new string('a', 128)).Algorithm);

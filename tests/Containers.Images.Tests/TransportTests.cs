@@ -124,6 +124,12 @@ public sealed class TransportTests(RegistryFixture fx)
         Assert.Equal("X-Registry-Auth header is not valid base64", Assert.Throws<FormatException>(() => RegistryAuthHeader.Decode("%%%")).Message);
         Assert.StartsWith("X-Registry-Auth header is not valid JSON", Assert.Throws<FormatException>(() => RegistryAuthHeader.Decode("bm90IGpzb24")).Message);
 
+        // POST /auth body as `docker login` sends it.
+        byte[] loginBody = System.Text.Encoding.UTF8.GetBytes($"{{\"username\":\"{creds.Username}\",\"password\":\"{creds.Password}\",\"serveraddress\":\"{fx.Basic.Host}\"}}");
+        Assert.Equal(creds, RegistryAuthHeader.FromJson(loginBody));
+        Assert.Equal(fx.Basic.Host, RegistryAuthHeader.ServerAddress(loginBody));
+        Assert.Equal("docker.io", RegistryAuthHeader.ServerAddress("{\"username\":\"u\"}"u8));
+
         using var layout = new TempDir();
         OciImageBuilder.WriteLayout(layout.Path, "v1", new ImageSpec([new LayerSpec(OciImageBuilder.RandomLayer(1024))]));
         Skopeo.Push(layout.Path, "v1", $"{fx.Basic.Host}/cli-auth:v1", "--dest-creds", $"{RegistryFixture.User}:{RegistryFixture.Password}");
