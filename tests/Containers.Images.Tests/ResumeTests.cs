@@ -72,4 +72,63 @@ public sealed class ResumeTests(RegistryFixture fx)
         Assert.False(File.Exists(engine.Content.IngestPath(digest)));
         Assert.True(engine.Unpacker.HasLayer(result.Image.Layers[0].ChainId)); // diff ID verified over the resumed bytes
     }
+
+    /// <summary>
+    /// Kills the pulling process right after its k-th progress line, for every k, so the kill lands at each
+    /// stage (manifest, downloads, unpacks, record and reference writes). Every time the stores must reopen
+    /// cleanly, show no partial state, and a new pull must complete.
+    /// </summary>
+    [Fact]
+    public async Task Stores_stay_consistent_when_the_puller_is_killed_at_every_progress_step()
+    {
+        using var layout = new TempDir();
+        OciImageBuilder.WriteLayout(layout.Path, "v1", new ImageSpec([new LayerSpec(OciImageBuilder.BusyboxLayer()), new LayerSpec(OciImageBuilder.RandomLayer(300_000))]));
+        Skopeo.Push(layout.Path, "v1", $"{fx.Plain.Host}/killsteps:v1");
+        string reference = $"{fx.Plain.Host}/killsteps:v1";
+
+        int totalLines;
+        using (var probe = new TempDir())
+            totalLines = RunTool(probe.Path, reference, killAfterLine: int.MaxValue);
+        Assert.True(totalLines >= 10, $"expected a full progress stream, got {totalLines} lines");
+
+        for (int k = 1; k < totalLines; k++)
+        {
+            using var root = new TempDir();
+            RunTool(root.Path, reference, killAfterLine: k);
+            using var engine = new Engine(root: root.Path);
+            foreach (var s in engine.Images.List(all: true))
+                foreach (var l in s.Image.Layers)
+                    Assert.True(engine.Content.Exists(Digest.Parse(l.Digest)), $"kill after line {k}: record without its blob");
+            foreach (var d in engine.Content.ListBlobs())
+            {
+                using var f = engine.Content.OpenRead(d);
+                using var h = d.CreateHasher();
+                var buffer = new byte[65536];
+                int n;
+                while ((n = f.Read(buffer)) > 0) h.AppendData(buffer, 0, n);
+                Assert.Equal(d, Digest.FromHash(d.Algorithm, h.GetHashAndReset())); // never a partial blob
+            }
+            var result = await engine.PullAsync(reference);
+            Assert.Equal([reference], engine.Images.Summarize(result.Image).RepoTags);
+        }
+    }
+
+    /// <summary>Runs the pull tool and SIGKILLs it once it has printed <paramref name="killAfterLine"/> lines; returns lines seen.</summary>
+    private static int RunTool(string root, string reference, int killAfterLine)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(PullToolDll());
+        psi.ArgumentList.Add(root);
+        psi.ArgumentList.Add(reference);
+        using var tool = Process.Start(psi)!;
+        tool.ErrorDataReceived += (_, _) => { };
+        tool.BeginErrorReadLine();
+        int lines = 0;
+        while (tool.StandardOutput.ReadLine() is not null)
+        {
+            if (++lines == killAfterLine) { tool.Kill(); break; }
+        }
+        tool.WaitForExit();
+        return lines;
+    }
 }

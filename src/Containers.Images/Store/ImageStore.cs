@@ -25,9 +25,10 @@ public sealed class ImageStore
         _root = Path.GetFullPath(root);
         Content = content;
         Directory.CreateDirectory(Path.Combine(_root, "imagedb"));
+        foreach (var file in Directory.EnumerateFiles(_root, ".*", SearchOption.AllDirectories))
+            File.Delete(file); // AtomicFile temp files left by a crash (never renamed into place)
         foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, "imagedb"), "*.json", SearchOption.AllDirectories))
         {
-            if (Path.GetFileName(file).StartsWith('.')) { File.Delete(file); continue; } // temp left by a crash
             var rec = JsonSerializer.Deserialize<ImageRecord>(File.ReadAllBytes(file), Json)
                 ?? throw new InvalidDataException($"image record {file} is empty");
             _images[rec.Id] = rec;
