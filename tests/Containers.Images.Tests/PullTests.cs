@@ -107,7 +107,7 @@ public sealed class PullTests(RegistryFixture fx)
         var summary = engine.Images.Summarize(result.Image);
         Assert.Equal([$"{fx.Plain.Host}/docker-v2s2:1.0"], summary.RepoTags);
         Assert.Equal([$"{fx.Plain.Host}/docker-v2s2@{result.ManifestDigest}"], summary.RepoDigests);
-        Assert.Same(null, engine.Images.Find("nope:latest"));
+        Assert.Null(engine.Images.Find("nope:latest"));
         Assert.Equal(result.Image.Id, engine.Images.Get(reference).Id);
         Assert.Equal(result.Image.Id, engine.Images.Get(result.Image.ShortId).Id);
 
