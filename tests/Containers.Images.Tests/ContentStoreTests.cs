@@ -63,6 +63,17 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Stale_ingests_are_removed_but_fresh_ones_kept()
+    {
+        await Assert.ThrowsAsync<IOException>(() => _store.FetchAsync(_digest, _data.Length, From(_data, cutAfter: 1000), null, default));
+        Assert.Equal(0, _store.RemoveStaleIngests(TimeSpan.FromHours(1)));
+        Assert.Equal(1000, _store.IngestedLength(_digest));
+        File.SetLastWriteTimeUtc(_store.IngestPath(_digest), DateTime.UtcNow.AddDays(-2));
+        Assert.Equal(1000, _store.RemoveStaleIngests(TimeSpan.FromHours(1)));
+        Assert.Equal(0, _store.IngestedLength(_digest));
+    }
+
+    [Fact]
     public async Task Source_that_ignores_the_range_restarts_from_zero()
     {
         await Assert.ThrowsAsync<IOException>(() => _store.FetchAsync(_digest, _data.Length, From(_data, cutAfter: 50_000), null, default));

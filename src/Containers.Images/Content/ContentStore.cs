@@ -84,6 +84,26 @@ public sealed class ContentStore
         return freed;
     }
 
+    /// <summary>Deletes ingest files untouched for <paramref name="olderThan"/> (abandoned downloads). Returns bytes freed.</summary>
+    public long RemoveStaleIngests(TimeSpan olderThan)
+    {
+        long freed = 0;
+        var cutoff = DateTime.UtcNow - olderThan;
+        foreach (var file in new DirectoryInfo(System.IO.Path.Combine(Root, "ingest")).EnumerateFiles())
+        {
+            if (file.LastWriteTimeUtc > cutoff) continue;
+            try
+            {
+                // Skip an ingest another process is writing (it holds the file exclusively).
+                using (new FileStream(file.FullName, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
+                freed += file.Length;
+                file.Delete();
+            }
+            catch (IOException) { }
+        }
+        return freed;
+    }
+
     public IEnumerable<Digest> ListBlobs()
     {
         string blobs = System.IO.Path.Combine(Root, "blobs");

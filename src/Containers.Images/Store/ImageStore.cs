@@ -283,6 +283,23 @@ public sealed class ImageStore
         return freed + image.Size;
     }
 
+    /// <summary>
+    /// Deletes content-store blobs no image record or reference uses (leftovers of failed pulls).
+    /// Call only while no pull is running, e.g. at engine start: a pull commits blobs before its record.
+    /// </summary>
+    public long CollectUnreferencedBlobs()
+    {
+        lock (_lock)
+        {
+            var used = _images.Values.SelectMany(i => i.Layers.Select(l => l.Digest).Append(i.Id).Append(i.ManifestDigest))
+                .Concat(_refs.Values.Select(r => r.ManifestDigest)).ToHashSet(StringComparer.Ordinal);
+            long freed = 0;
+            foreach (var blob in Content.ListBlobs().ToList())
+                if (!used.Contains(blob.ToString())) freed += Content.Delete(blob);
+            return freed;
+        }
+    }
+
     /// <summary>POST /images/prune: removes dangling images (all unused ones with <paramref name="all"/>).</summary>
     public (IReadOnlyList<DeleteResponseItem> Deleted, long SpaceReclaimed) Prune(bool all, Func<string, IReadOnlyList<ImageUser>>? usage = null,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? labelFilters = null)
