@@ -152,3 +152,41 @@ public sealed class TransportTests(RegistryFixture fx)
         Assert.Equal(["linux/amd64", "linux/arm64"], platforms.Select(p => p.ToString()));
     }
 }
+
+/// <summary>HTTPS registries: trusted through a Docker certs.d directory, refused otherwise.</summary>
+public sealed class TlsTests
+{
+    [Fact]
+    public async Task Https_registry_is_trusted_through_certs_d_and_refused_without_it()
+    {
+        using var dir = new TempDir();
+        using var caKey = System.Security.Cryptography.RSA.Create(2048);
+        var caReq = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=test registry CA", caKey, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        caReq.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        using var ca = caReq.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var serverKey = System.Security.Cryptography.RSA.Create(2048);
+        var serverReq = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", serverKey, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        serverReq.CertificateExtensions.Add(san.Build());
+        using var server = serverReq.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(12), [1, 2, 3, 4]);
+        string certPath = Path.Combine(dir.Path, "server.crt"), keyPath = Path.Combine(dir.Path, "server.key");
+        File.WriteAllText(certPath, server.ExportCertificatePem());
+        File.WriteAllText(keyPath, serverKey.ExportPkcs8PrivateKeyPem());
+
+        using var registry = new RegistryInstance(tls: (certPath, keyPath));
+        using var layout = new TempDir();
+        OciImageBuilder.WriteLayout(layout.Path, "v1", new ImageSpec([new LayerSpec(OciImageBuilder.RandomLayer(4096))]));
+        Skopeo.Push(layout.Path, "v1", $"{registry.Host}/secure:v1");
+
+        using (var untrusting = new Engine(new RegistryOptions { MaxAttempts = 1 }))
+            await Assert.ThrowsAnyAsync<RegistryException>(() => untrusting.PullAsync($"{registry.Host}/secure:v1"));
+
+        string certsD = Path.Combine(dir.Path, "certs.d");
+        Directory.CreateDirectory(Path.Combine(certsD, registry.Host));
+        File.WriteAllText(Path.Combine(certsD, registry.Host, "ca.crt"), ca.ExportCertificatePem());
+        using var trusting = new Engine(new RegistryOptions { CertificatesDirectory = certsD, MaxAttempts = 1 });
+        var result = await trusting.PullAsync($"{registry.Host}/secure:v1");
+        Assert.Single(result.Image.Layers);
+    }
+}

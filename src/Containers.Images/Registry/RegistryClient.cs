@@ -42,6 +42,7 @@ public sealed class RegistryClient : IDisposable
             AllowAutoRedirect = true, // .NET drops Authorization on redirect, as needed for blob storage redirects
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            SslOptions = { RemoteCertificateValidationCallback = new RegistryCertificates(_options.CertificatesDirectory).Validate },
         };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(_options.UserAgent);
