@@ -75,7 +75,7 @@ public sealed class TransportTests(RegistryFixture fx)
     public async Task Max_concurrent_downloads_bounds_parallel_blob_transfers(int max)
     {
         string repoTag = Push("parallel-" + max, layers: 5, layerBytes: 512 * 1024);
-        using var proxy = new TestProxy(fx.Plain.Host) { BytesPerSecond = 8 * 1024 * 1024 };
+        using var proxy = new TestProxy(fx.Plain.Host) { BytesPerSecond = 2 * 1024 * 1024 }; // slow enough that queued layers must wait
         using var engine = new Engine(maxConcurrentDownloads: max);
         var result = await engine.PullAsync($"{proxy.Host}/{repoTag}");
         Assert.Equal(5, result.Image.Layers.Count);
