@@ -81,3 +81,37 @@ public sealed class ReferenceTests
         Assert.Equal("invalid reference format", Assert.Throws<ReferenceFormatException>(() => ImageReference.Parse("a:" + new string('t', 129))).Message);
     }
 }
+
+/// <summary>fromImage + tag of POST /images/create, and the JSON lines the stream carries.</summary>
+public sealed class ApiShapeTests
+{
+    [Theory]
+    [InlineData("busybox", null, "docker.io/library/busybox:latest")]
+    [InlineData("busybox", "", "docker.io/library/busybox:latest")]
+    [InlineData("busybox", "1.36", "docker.io/library/busybox:1.36")]
+    [InlineData("busybox:1.36", "", "docker.io/library/busybox:1.36")]
+    [InlineData("127.0.0.1:5000/app", "v2", "127.0.0.1:5000/app:v2")]
+    [InlineData("busybox", "sha256:ff6bdca1701f3a8a67e328815ff2346b0e4067d32ec36b7992c1fdc001dc8517",
+        "docker.io/library/busybox@sha256:ff6bdca1701f3a8a67e328815ff2346b0e4067d32ec36b7992c1fdc001dc8517")]
+    public void From_image_and_tag(string fromImage, string? tag, string expected) =>
+        Assert.Equal(expected, ImageReference.FromApi(fromImage, tag).ToString());
+
+    [Fact]
+    public void From_image_and_tag_rejects_bad_combinations()
+    {
+        Assert.StartsWith("invalid reference format: fromImage \"busybox:1\" already has a tag", Assert.Throws<ReferenceFormatException>(() => ImageReference.FromApi("busybox:1", "2")).Message);
+        Assert.Equal("invalid checksum digest length", Assert.Throws<ReferenceFormatException>(() => ImageReference.FromApi("busybox", "sha256:abc")).Message);
+        Assert.Equal("invalid reference format", Assert.Throws<ReferenceFormatException>(() => ImageReference.FromApi("busybox", "bad tag")).Message);
+    }
+
+    [Fact]
+    public void Progress_lines_are_dockers_json()
+    {
+        Assert.Equal("{\"status\":\"Pulling fs layer\",\"progressDetail\":{},\"id\":\"0123456789ab\"}",
+            new Containers.Images.Pull.PullProgress("0123456789ab", "Pulling fs layer").ToDockerJson());
+        Assert.Equal("{\"status\":\"Downloading\",\"progressDetail\":{\"current\":500000,\"total\":1000000},\"progress\":\"[=========================>                         ]    500kB/1MB\",\"id\":\"0123456789ab\"}",
+            new Containers.Images.Pull.PullProgress("0123456789ab", "Downloading", 500_000, 1_000_000).ToDockerJson());
+        Assert.Equal("{\"status\":\"Digest: sha256:aa\"}", new Containers.Images.Pull.PullProgress(null, "Digest: sha256:aa").ToDockerJson());
+        Assert.Equal("{\"errorDetail\":{\"message\":\"boom\"},\"error\":\"boom\"}", Containers.Images.Pull.PullProgress.ErrorJson("boom"));
+    }
+}
