@@ -140,4 +140,23 @@ public sealed class AuthTests(RegistryFixture fx)
             fx.TokenService.GrantAccess = true;
         }
     }
+
+    [Fact]
+    public async Task Anonymous_bearer_token_is_fetched_without_credentials()
+    {
+        string reference = PushTo(fx.Token, "token-anon");
+        fx.TokenService.AllowAnonymous = true;
+        try
+        {
+            using var engine = new Engine();
+            var result = await engine.PullAsync(reference);
+            Assert.Single(result.Image.Layers);
+            Assert.Equal(1, engine.Registry.TokenRequests);
+        }
+        finally { fx.TokenService.AllowAnonymous = false; }
+
+        using var denied = new Engine();
+        var ex = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => denied.PullAsync(reference));
+        Assert.Equal($"unauthorized: authentication required for registry {fx.Token.Host} (token service answered HTTP 401)", ex.Message);
+    }
 }

@@ -40,11 +40,17 @@ public sealed class RegistryBehaviourTests(RegistryFixture fx)
         Assert.False(engine.Unpacker.HasLayer(Digest.Parse(victim).ToString()));
         Assert.Empty(engine.Images.List(all: true));
 
-        // Without the tampering the same engine completes the pull.
+        // The failed pull left verified but unreferenced blobs (manifest, config, the good layer); GC removes them.
+        Assert.NotEmpty(engine.Content.ListBlobs());
+        Assert.True(engine.Images.CollectUnreferencedBlobs() > 0);
+        Assert.Empty(engine.Content.ListBlobs());
+
+        // Without the tampering the same engine completes the pull, and GC keeps everything it uses.
         proxy.Tamper = _ => false;
         var ok = await engine.PullAsync($"{proxy.Host}/{repoTag}");
         Assert.True(engine.Content.Exists(Digest.Parse(victim)));
         Assert.Equal(2, ok.Image.Layers.Count);
+        Assert.Equal(0, engine.Images.CollectUnreferencedBlobs());
     }
 
     [Fact]

@@ -60,20 +60,29 @@ public sealed partial class ZstdDecompressionStream : Stream
             {
                 _inLen = _inner.Read(_in, 0, _in.Length);
                 _inPos = 0;
-                if (_inLen == 0) _innerEof = true;
+                _innerEof = _inLen == 0;
             }
-            if (_innerEof && _inPos == _inLen)
-            {
-                // Input exhausted. Between frames we are done; inside one, the decoder may still hold
-                // output (a previous call filled the caller's buffer) — or the stream was cut short.
-                if (!_frameOpen) return 0;
-                int flushed = Decompress(buffer);
-                if (flushed > 0) return flushed;
-                throw new InvalidDataException("zstd: truncated stream (input ended inside a frame)");
-            }
-            int n = Decompress(buffer);
-            if (n > 0) return n;
+            if (Step(buffer) is int n) return n;
         }
+    }
+
+    /// <summary>
+    /// Decompresses from the buffered input. Returns the bytes produced, 0 at the clean end of the stream,
+    /// or null when more input is needed.
+    /// </summary>
+    private int? Step(Span<byte> buffer)
+    {
+        if (_innerEof && _inPos == _inLen)
+        {
+            // Input exhausted. Between frames we are done; inside one, the decoder may still hold
+            // output (a previous call filled the caller's buffer) — or the stream was cut short.
+            if (!_frameOpen) return 0;
+            int flushed = Decompress(buffer);
+            if (flushed > 0) return flushed;
+            throw new InvalidDataException("zstd: truncated stream (input ended inside a frame)");
+        }
+        int n = Decompress(buffer);
+        return n > 0 ? n : null;
     }
 
     private unsafe int Decompress(Span<byte> buffer)
@@ -95,17 +104,18 @@ public sealed partial class ZstdDecompressionStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // Refill input asynchronously, then decompress synchronously (CPU only).
+        ObjectDisposedException.ThrowIf(_zds == 0, this);
+        if (buffer.IsEmpty) return 0;
+        // Input is refilled asynchronously; decompression itself is CPU work on the calling thread.
         while (true)
         {
             if (_inPos == _inLen && !_innerEof)
             {
                 _inLen = await _inner.ReadAsync(_in, cancellationToken).ConfigureAwait(false);
                 _inPos = 0;
-                if (_inLen == 0) _innerEof = true;
+                _innerEof = _inLen == 0;
             }
-            int n = Read(buffer.Span);
-            if (n > 0 || _innerEof) return n;
+            if (Step(buffer.Span) is int n) return n;
         }
     }
 

@@ -84,6 +84,26 @@ public sealed class ContentStore
         return freed;
     }
 
+    /// <summary>Deletes ingest files untouched for <paramref name="olderThan"/> (abandoned downloads). Returns bytes freed.</summary>
+    public long RemoveStaleIngests(TimeSpan olderThan)
+    {
+        long freed = 0;
+        var cutoff = DateTime.UtcNow - olderThan;
+        foreach (var file in new DirectoryInfo(System.IO.Path.Combine(Root, "ingest")).EnumerateFiles())
+        {
+            if (file.LastWriteTimeUtc > cutoff) continue;
+            try
+            {
+                // Skip an ingest another process is writing (it holds the file exclusively).
+                using (new FileStream(file.FullName, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
+                freed += file.Length;
+                file.Delete();
+            }
+            catch (IOException) { }
+        }
+        return freed;
+    }
+
     public IEnumerable<Digest> ListBlobs()
     {
         string blobs = System.IO.Path.Combine(Root, "blobs");
@@ -102,32 +122,31 @@ public sealed class ContentStore
     {
         if (Exists(digest)) return false;
         string key = digest.ToString();
+        var mine = new InflightFetch();
+        var current = _inflight.GetOrAdd(key, mine);
+        if (progress is not null) current.Subscribe(progress);
+        if (!ReferenceEquals(current, mine))
         {
-            var mine = new InflightFetch();
-            var current = _inflight.GetOrAdd(key, mine);
-            if (progress is not null) current.Subscribe(progress);
-            if (!ReferenceEquals(current, mine))
-            {
-                try { await current.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false); }
-                finally { if (progress is not null) current.Unsubscribe(progress); }
-                return false;
-            }
-            try
-            {
-                if (Exists(digest)) { mine.Completion.SetResult(); return false; }
-                await DownloadAsync(digest, size, source, mine.Report, cancellationToken).ConfigureAwait(false);
-                mine.Completion.SetResult();
-                return true;
-            }
-            catch (Exception e)
-            {
-                mine.Completion.TrySetException(e);
-                throw;
-            }
-            finally
-            {
-                _inflight.TryRemove(new KeyValuePair<string, InflightFetch>(key, mine));
-            }
+            // Someone else is downloading this digest: wait for their result.
+            try { await current.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false); }
+            finally { if (progress is not null) current.Unsubscribe(progress); }
+            return false;
+        }
+        try
+        {
+            if (Exists(digest)) { mine.Completion.SetResult(); return false; }
+            await DownloadAsync(digest, size, source, mine.Report, cancellationToken).ConfigureAwait(false);
+            mine.Completion.SetResult();
+            return true;
+        }
+        catch (Exception e)
+        {
+            mine.Completion.TrySetException(e);
+            throw;
+        }
+        finally
+        {
+            _inflight.TryRemove(new KeyValuePair<string, InflightFetch>(key, mine));
         }
     }
 

@@ -37,7 +37,9 @@ public sealed class ImagePuller(RegistryClient registry, ContentStore content, I
     public async Task<PullResult> PullAsync(ImageReference reference, PullOptions? options = null, Action<PullProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new PullOptions();
-        var report = progress ?? (_ => { });
+        // Downloads report from several threads; callers get one event at a time, in a consistent order.
+        var gate = new object();
+        Action<PullProgress> report = progress is null ? _ => { } : p => { lock (gate) progress(p); };
         var creds = options.Credentials;
         report(new PullProgress(reference.Tag ?? reference.Digest?.ToString(), "Pulling from " + reference.Path));
 

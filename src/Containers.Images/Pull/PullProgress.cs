@@ -17,11 +17,14 @@ public sealed record PullProgress(string? Id, string Status, long? Current = nul
     public const string PullComplete = "Pull complete";
     public const string AlreadyExists = "Already exists";
 
+    // Plain '>' in progress bars; any JSON decoder (Go's included) reads both this and \u003e the same.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>One line of Docker's JSON message stream (without the trailing newline).</summary>
     public string ToDockerJson()
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        using (var w = new Utf8JsonWriter(ms, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("status", Status);
@@ -39,12 +42,27 @@ public sealed record PullProgress(string? Id, string Status, long? Current = nul
         return System.Text.Encoding.UTF8.GetString(ms.ToArray());
     }
 
+    /// <summary>The final line of a failed pull stream: {"errorDetail":{"message":...},"error":...}, as docker prints it.</summary>
+    public static string ErrorJson(string message)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("errorDetail");
+            w.WriteString("message", message);
+            w.WriteEndObject();
+            w.WriteString("error", message);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    /// <summary>Docker's JSONProgress bar: 50 cells, "=" per 2 %, then "%8v/%v" sizes.</summary>
     private static string Bar(long current, long total)
     {
-        const int width = 50;
-        int filled = (int)Math.Clamp(current * width / total, 0, width);
-        string arrow = filled >= width ? new string('=', width) : new string('=', filled) + ">" + new string(' ', width - filled - 1);
-        return $"[{arrow}] {HumanSize(current)}/{HumanSize(total)}";
+        int percent = (int)Math.Clamp(current * 100 / total / 2, 0, 50);
+        return $"[{new string('=', percent)}>{new string(' ', 50 - percent)}] {HumanSize(current),8}/{HumanSize(total)}";
     }
 
     /// <summary>Decimal units with 3 significant digits, like Docker's units.HumanSize.</summary>

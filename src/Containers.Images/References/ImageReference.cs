@@ -73,6 +73,24 @@ public sealed partial class ImageReference
     /// <summary>Like <see cref="Parse"/> but leaves a bare name without a tag (used for "repository" filters).</summary>
     public static ImageReference ParseName(string value) => ParseNormalized(value, addDefaultTag: false);
 
+    /// <summary>
+    /// The query of POST /images/create: fromImage plus an optional tag, which may also be a digest
+    /// (the docker CLI sends "busybox" + "sha256:..." for `docker pull busybox@sha256:...`).
+    /// </summary>
+    public static ImageReference FromApi(string fromImage, string? tag)
+    {
+        if (string.IsNullOrEmpty(tag)) return Parse(fromImage);
+        var name = ParseName(fromImage);
+        if (name.Tag is not null || name.Digest is not null)
+            throw new ReferenceFormatException($"invalid reference format: fromImage \"{fromImage}\" already has a tag or digest and tag \"{tag}\" was given");
+        if (tag.Contains(':'))
+        {
+            try { return name.WithDigest(Content.Digest.Parse(tag)); }
+            catch (FormatException e) { throw new ReferenceFormatException(e.Message.Split(':')[0]); }
+        }
+        return Parse(name.Name + ":" + tag);
+    }
+
     public static bool TryParse(string value, out ImageReference? reference)
     {
         try { reference = Parse(value); return true; }

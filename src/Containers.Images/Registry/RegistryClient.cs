@@ -42,6 +42,7 @@ public sealed class RegistryClient : IDisposable
             AllowAutoRedirect = true, // .NET drops Authorization on redirect, as needed for blob storage redirects
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            SslOptions = { RemoteCertificateValidationCallback = new RegistryCertificates(_options.CertificatesDirectory).Validate },
         };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(_options.UserAgent);
@@ -122,6 +123,20 @@ public sealed class RegistryClient : IDisposable
             throw new RegistryException($"layer URL {url} answered HTTP {(int)response.StatusCode}") { StatusCode = (int)response.StatusCode };
         }
         return await ToBlobResponseAsync(response, offset, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// GET /distribution/{name}/json: the descriptor of what a reference points to and, for an index,
+    /// the platforms it offers.
+    /// </summary>
+    public async Task<(Descriptor Descriptor, IReadOnlyList<Platform> Platforms)> InspectDistributionAsync(ImageReference image, RegistryCredentials? credentials = null, CancellationToken cancellationToken = default)
+    {
+        var m = await GetManifestAsync(image, image.ManifestReference, credentials, cancellationToken).ConfigureAwait(false);
+        var descriptor = new Descriptor { MediaType = m.MediaType, Digest = m.Digest.ToString(), Size = m.Bytes.Length };
+        if (m.Parsed.Index is { } index)
+            return (descriptor, index.Manifests.Where(d => d.Platform is not null).Select(d => d.Platform!).ToList());
+        var config = JsonSerializer.Deserialize<ImageConfig>(await GetBlobBytesAsync(image, Digest.Parse(m.Parsed.Manifest!.Config.Digest), 8 << 20, credentials, cancellationToken).ConfigureAwait(false));
+        return (descriptor, [new Platform { Os = config?.Os ?? "", Architecture = config?.Architecture ?? "", Variant = config?.Variant }]);
     }
 
     /// <summary>Checks credentials against a registry as `docker login` does (GET /v2/ with auth).</summary>

@@ -9,6 +9,12 @@ public sealed record RegistryOptions
     /// <summary>Hosts ("host" or "host:port") that may be reached over plain HTTP. Loopback always may.</summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 
+    /// <summary>
+    /// Docker's certs.d layout (e.g. /etc/docker/certs.d): extra CA certificates for a registry in
+    /// &lt;dir&gt;/&lt;host[:port]&gt;/*.crt. Null: system trust only.
+    /// </summary>
+    public string? CertificatesDirectory { get; init; }
+
     /// <summary>Time allowed to connect to a registry.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 

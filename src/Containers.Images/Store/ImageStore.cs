@@ -25,9 +25,10 @@ public sealed class ImageStore
         _root = Path.GetFullPath(root);
         Content = content;
         Directory.CreateDirectory(Path.Combine(_root, "imagedb"));
+        foreach (var file in Directory.EnumerateFiles(_root, ".*", SearchOption.AllDirectories))
+            File.Delete(file); // AtomicFile temp files left by a crash (never renamed into place)
         foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, "imagedb"), "*.json", SearchOption.AllDirectories))
         {
-            if (Path.GetFileName(file).StartsWith('.')) { File.Delete(file); continue; } // temp left by a crash
             var rec = JsonSerializer.Deserialize<ImageRecord>(File.ReadAllBytes(file), Json)
                 ?? throw new InvalidDataException($"image record {file} is empty");
             _images[rec.Id] = rec;
@@ -87,21 +88,25 @@ public sealed class ImageStore
 
     // ---------------------------------------------------------------- reads
 
-    /// <summary>Finds an image by ID, unique ID prefix, or reference, like Docker's image lookup.</summary>
-    public ImageRecord? Find(string nameOrId)
+    /// <summary>
+    /// Finds an image like Docker's lookup: full ID ("sha256:hex" or 64 hex), then a reference
+    /// ("app" means "app:latest"), then a unique ID prefix.
+    /// </summary>
+    public ImageRecord? Find(string nameOrId) => Resolve(nameOrId).Image;
+
+    /// <summary>The image and, when it was found through a reference, that reference's key.</summary>
+    private (ImageRecord? Image, string? ReferenceKey) Resolve(string nameOrId)
     {
         lock (_lock)
         {
-            if (_images.TryGetValue(nameOrId, out var exact)) return exact;
             string hex = nameOrId.StartsWith("sha256:", StringComparison.Ordinal) ? nameOrId[7..] : nameOrId;
-            if (Regex.IsMatch(hex, "^[a-f0-9]{1,64}$"))
-            {
-                var matches = _images.Values.Where(i => i.Id.StartsWith("sha256:" + hex, StringComparison.Ordinal)).Take(2).ToList();
-                if (matches.Count == 1 && (hex.Length >= 12 || !ImageReference.TryParse(nameOrId, out _) || !_refs.ContainsKey(ImageReference.Parse(nameOrId).ToString())))
-                    return matches[0];
-            }
-            if (!ImageReference.TryParse(nameOrId, out var r)) return null;
-            return _refs.TryGetValue(r!.ToString(), out var entry) ? _images.GetValueOrDefault(entry.ImageId) : null;
+            bool hexOnly = Regex.IsMatch(hex, "^[a-f0-9]{1,64}$");
+            if (hexOnly && hex.Length == 64) return (_images.GetValueOrDefault("sha256:" + hex), null);
+            if (ImageReference.TryParse(nameOrId, out var r) && _refs.TryGetValue(r!.ToString(), out var entry))
+                return (_images.GetValueOrDefault(entry.ImageId), r.ToString());
+            if (!hexOnly) return (null, null);
+            var matches = _images.Values.Where(i => i.Id.StartsWith("sha256:" + hex, StringComparison.Ordinal)).Take(2).ToList();
+            return (matches.Count == 1 ? matches[0] : null, null);
         }
     }
 
@@ -204,15 +209,15 @@ public sealed class ImageStore
     {
         lock (_lock)
         {
-            var image = Get(nameOrId);
+            var (found, referenceKey) = Resolve(nameOrId);
+            var image = found ?? throw new ImageNotFoundException($"No such image: {nameOrId}");
             var users = usage?.Invoke(image.Id) ?? [];
             var items = new List<DeleteResponseItem>();
             var refsOfImage = _refs.Where(kv => kv.Value.ImageId == image.Id).Select(kv => kv.Key).ToList();
-            bool byReference = !IsIdLike(nameOrId, image) && ImageReference.TryParse(nameOrId, out var named) && refsOfImage.Contains(named!.ToString());
 
-            if (byReference)
+            if (referenceKey is not null)
             {
-                var removed = ImageReference.Parse(nameOrId);
+                var removed = ImageReference.Parse(referenceKey);
                 _refs.Remove(removed.ToString());
                 items.Add(new DeleteResponseItem(Familiar(removed), null));
                 // Removing a repository's last tag also drops its digest references (as Docker does).
@@ -247,17 +252,10 @@ public sealed class ImageStore
                 items.Add(new DeleteResponseItem(Familiar(ImageReference.Parse(r)), null));
             }
             SaveRefs();
-            if (users.Count > 0) return items; // forced untag of an image a container still uses: keep the image
-            RemoveImage(image);
+            RemoveImage(image); // forced past stopped containers, as `docker rmi -f` is
             items.Add(new DeleteResponseItem(null, image.Id));
             return items;
         }
-    }
-
-    private static bool IsIdLike(string nameOrId, ImageRecord image)
-    {
-        string hex = nameOrId.StartsWith("sha256:", StringComparison.Ordinal) ? nameOrId[7..] : nameOrId;
-        return image.Id == nameOrId || (hex.Length >= 1 && image.Id.StartsWith("sha256:" + hex, StringComparison.Ordinal) && Regex.IsMatch(hex, "^[a-f0-9]+$"));
     }
 
     private static string Familiar(ImageReference r) => r.Digest is null ? r.ToFamiliarString() : r.NameOnly().FamiliarName + "@" + r.Digest;
@@ -283,6 +281,23 @@ public sealed class ImageStore
         var released = image.Layers.Select(l => l.ChainId).Where(c => !stillUsedChains.Contains(c)).Distinct().ToList();
         if (released.Count > 0) LayersReleased?.Invoke(released);
         return freed + image.Size;
+    }
+
+    /// <summary>
+    /// Deletes content-store blobs no image record or reference uses (leftovers of failed pulls).
+    /// Call only while no pull is running, e.g. at engine start: a pull commits blobs before its record.
+    /// </summary>
+    public long CollectUnreferencedBlobs()
+    {
+        lock (_lock)
+        {
+            var used = _images.Values.SelectMany(i => i.Layers.Select(l => l.Digest).Append(i.Id).Append(i.ManifestDigest))
+                .Concat(_refs.Values.Select(r => r.ManifestDigest)).ToHashSet(StringComparer.Ordinal);
+            long freed = 0;
+            foreach (var blob in Content.ListBlobs().ToList())
+                if (!used.Contains(blob.ToString())) freed += Content.Delete(blob);
+            return freed;
+        }
     }
 
     /// <summary>POST /images/prune: removes dangling images (all unused ones with <paramref name="all"/>).</summary>

@@ -47,8 +47,8 @@ public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>;
 /// <summary>An empty engine-side data root: content store, image store, verifying unpacker and puller.</summary>
 public sealed class Engine : IDisposable
 {
-    private readonly TempDir _dir = new();
-    public string Root => _dir.Path;
+    private readonly TempDir? _dir;
+    public string Root { get; }
     public ContentStore Content { get; }
     public ImageStore Images { get; }
     public VerifyingLayerUnpacker Unpacker { get; }
@@ -56,8 +56,11 @@ public sealed class Engine : IDisposable
     public ImagePuller Puller { get; }
     public List<PullProgress> Progress { get; } = [];
 
-    public Engine(RegistryOptions? options = null, ICredentialProvider? credentials = null, int maxConcurrentDownloads = 3)
+    /// <param name="root">An existing data root to reopen (e.g. after a killed pull); a fresh temp dir when null.</param>
+    public Engine(RegistryOptions? options = null, ICredentialProvider? credentials = null, int maxConcurrentDownloads = 3, string? root = null)
     {
+        if (root is null) { _dir = new TempDir(); root = _dir.Path; }
+        Root = root;
         Content = new ContentStore(Path.Combine(Root, "content"));
         Images = new ImageStore(Path.Combine(Root, "images"), Content);
         Unpacker = new VerifyingLayerUnpacker(Path.Combine(Root, "layers"));
@@ -71,6 +74,6 @@ public sealed class Engine : IDisposable
     public void Dispose()
     {
         Registry.Dispose();
-        _dir.Dispose();
+        _dir?.Dispose();
     }
 }

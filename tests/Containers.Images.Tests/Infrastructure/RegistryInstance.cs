@@ -14,7 +14,8 @@ public sealed class RegistryInstance : IDisposable
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     /// <param name="authYaml">An "auth:" section (indented two spaces under it), or null for anonymous.</param>
-    public RegistryInstance(string? authYaml = null, bool schema1 = false)
+    /// <param name="tls">Certificate and key PEM paths to serve HTTPS, or null for plain HTTP.</param>
+    public RegistryInstance(string? authYaml = null, bool schema1 = false, (string Cert, string Key)? tls = null)
     {
         Port = FreePort.Get();
         string config = $"""
@@ -34,6 +35,7 @@ public sealed class RegistryInstance : IDisposable
                   allow:
                     - "^http://127[.]0[.]0[.]1:"
             """ + "\n"; // URLs (non-distributable layers) are refused unless allowed
+        if (tls is { } t) config = config.Replace($"  addr: 127.0.0.1:{Port}\n", $"  addr: 127.0.0.1:{Port}\n  tls:\n    certificate: {t.Cert}\n    key: {t.Key}\n");
         if (authYaml is not null) config += "auth:\n" + authYaml + "\n";
         if (schema1) config += "compatibility:\n  schema1:\n    enabled: true\n";
         string configPath = System.IO.Path.Combine(_dir.Path, "config.yml");

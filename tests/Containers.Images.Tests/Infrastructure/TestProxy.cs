@@ -23,6 +23,14 @@ public sealed class TestProxy : IDisposable
     public Func<string, bool> Tamper { get; set; } = _ => false;
     /// <summary>Body bytes per second (0 = unthrottled).</summary>
     public int BytesPerSecond { get; set; }
+    /// <summary>How many of the next requests are answered 503 before forwarding resumes.</summary>
+    public int ServerErrorsToSend;
+    /// <summary>Paths whose body is cut (connection aborted) after this many bytes, once per path.</summary>
+    public Func<string, long?> CutAfter { get; set; } = _ => null;
+    private readonly ConcurrentDictionary<string, bool> _cutDone = new();
+    private int _activeBlobs;
+    /// <summary>Most blob bodies that were being sent at the same time.</summary>
+    public int MaxConcurrentBlobs;
     /// <summary>Replacement (content type, body) for a path, or null to forward.</summary>
     public Func<string, (string ContentType, byte[] Body)?> Override { get; set; } = _ => null;
 
@@ -55,6 +63,12 @@ public sealed class TestProxy : IDisposable
     {
         string path = ctx.Request.Url!.PathAndQuery;
         Requests.Enqueue(new Seen(ctx.Request.HttpMethod, path, ctx.Request.Headers["Range"]));
+        if (Interlocked.Decrement(ref ServerErrorsToSend) >= 0)
+        {
+            ctx.Response.StatusCode = 503;
+            ctx.Response.Close();
+            return;
+        }
         if (Override(path) is { } replacement)
         {
             ctx.Response.ContentType = replacement.ContentType;
@@ -76,19 +90,41 @@ public sealed class TestProxy : IDisposable
         if (resp.Content.Headers.ContentRange is { } cr) ctx.Response.AddHeader("Content-Range", cr.ToString());
         if (resp.Content.Headers.ContentLength is long len) ctx.Response.ContentLength64 = len;
         bool tamper = Tamper(path);
-        await using var body = await resp.Content.ReadAsStreamAsync();
-        var buffer = new byte[16384];
-        long offset = 0;
-        int n;
-        while ((n = await body.ReadAsync(buffer)) > 0)
+        long? cut = CutAfter(path) is long c && _cutDone.TryAdd(path, true) ? c : null;
+        bool isBlob = path.Contains("/blobs/", StringComparison.Ordinal);
+        if (isBlob)
         {
-            if (tamper && offset <= 100 && 100 < offset + n) buffer[100 - offset] ^= 0xff;
-            await ctx.Response.OutputStream.WriteAsync(buffer.AsMemory(0, n));
-            await ctx.Response.OutputStream.FlushAsync();
-            offset += n;
-            if (BytesPerSecond > 0) await Task.Delay(TimeSpan.FromSeconds((double)n / BytesPerSecond));
+            int now = Interlocked.Increment(ref _activeBlobs);
+            int max;
+            while (now > (max = MaxConcurrentBlobs) && Interlocked.CompareExchange(ref MaxConcurrentBlobs, now, max) != max) { }
         }
-        ctx.Response.Close();
+        try
+        {
+            await using var body = await resp.Content.ReadAsStreamAsync();
+            var buffer = new byte[16384];
+            long offset = 0;
+            int n;
+            while ((n = await body.ReadAsync(buffer)) > 0)
+            {
+                if (tamper && offset <= 100 && 100 < offset + n) buffer[100 - offset] ^= 0xff;
+                if (cut is long limit && offset + n > limit)
+                {
+                    await ctx.Response.OutputStream.WriteAsync(buffer.AsMemory(0, (int)(limit - offset)));
+                    await ctx.Response.OutputStream.FlushAsync();
+                    ctx.Response.Abort(); // connection reset mid-body
+                    return;
+                }
+                await ctx.Response.OutputStream.WriteAsync(buffer.AsMemory(0, n));
+                await ctx.Response.OutputStream.FlushAsync();
+                offset += n;
+                if (BytesPerSecond > 0) await Task.Delay(TimeSpan.FromSeconds((double)n / BytesPerSecond));
+            }
+            ctx.Response.Close();
+        }
+        finally
+        {
+            if (isBlob) Interlocked.Decrement(ref _activeBlobs);
+        }
     }
 
     public void Dispose()

@@ -29,6 +29,9 @@ public sealed class TokenServer : IDisposable
 
     /// <summary>expires_in sent to clients (seconds).</summary>
     public int AdvertisedLifetimeSeconds { get; set; } = 300;
+    /// <summary>Issue pull tokens without credentials (like Docker Hub for public repositories).</summary>
+    public bool AllowAnonymous { get; set; }
+
     /// <summary>When false, tokens carry no access claims, so the registry rejects them with 401.</summary>
     public bool GrantAccess { get; set; } = true;
 
@@ -75,6 +78,7 @@ public sealed class TokenServer : IDisposable
             int colon = decoded.IndexOf(':');
             if (decoded[..colon] == _user && decoded[(colon + 1)..] == _password) user = _user;
         }
+        if (user is null && auth is null && AllowAnonymous) user = "";
         if (user is null)
         {
             ctx.Response.StatusCode = 401;
