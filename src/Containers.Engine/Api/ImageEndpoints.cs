@@ -110,7 +110,7 @@ public static class ImageEndpoints
         if (query.ContainsKey("fromSrc")) throw ApiException.BadRequest("importing images (fromSrc) is not supported yet");
         var fromImage = query["fromImage"].ToString();
         if (fromImage.Length == 0) throw ApiException.BadRequest("fromImage is required");
-        var reference = ImageService.PullReference(fromImage, query["tag"]);
+        var reference = ImageReference.FromApi(fromImage, query["tag"]);
         var auth = AuthHeader(context.Request);
 
         context.Response.ContentType = "application/json";

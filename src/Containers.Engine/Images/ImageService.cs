@@ -49,16 +49,11 @@ public sealed class ImageService : IDisposable
         };
         Registry = new RegistryClient(options, new ChainedCredentialProvider(_logins, new DockerConfigCredentialProvider(DockerConfigCredentialProvider.DefaultPath)));
         Puller = new ImagePuller(Registry, Content, Store, new SnapshotLayerUnpacker(snapshots), settings.MaxConcurrentDownloads);
-        // Layers committed by a pull that a crash cut short belong to no image: collect them now.
+        // What a crash can leave: blobs and layer snapshots of a pull that never finished, and old partial downloads
+        // (recent ones are kept: the next pull resumes from them).
+        Store.CollectUnreferencedBlobs();
+        Content.RemoveStaleIngests(TimeSpan.FromDays(1));
         RequestGarbageCollection();
-    }
-
-    /// <summary>The reference a <c>POST /images/create</c> asks for: <c>fromImage</c>, with <c>tag</c> as a tag or a digest.</summary>
-    public static ImageReference PullReference(string fromImage, string? tag)
-    {
-        if (string.IsNullOrEmpty(tag)) return ImageReference.Parse(fromImage);
-        var separator = tag.Contains(':') ? "@" : ":";
-        return ImageReference.Parse(fromImage + separator + tag);
     }
 
     public async Task<PullResult> PullAsync(ImageReference reference, string? platform, ApiModels.AuthConfig? auth, Action<PullProgress> progress, CancellationToken cancel)
