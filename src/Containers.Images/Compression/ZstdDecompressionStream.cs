@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Containers.Images.IO;
 
 namespace Containers.Images.Compression;
 
@@ -6,7 +7,7 @@ namespace Containers.Images.Compression;
 /// Read-only streaming zstd decompressor over Debian's libzstd.so.1 (no managed zstd package is available).
 /// Handles concatenated frames, as the zstd format allows.
 /// </summary>
-public sealed partial class ZstdDecompressionStream : Stream
+public sealed partial class ZstdDecompressionStream : ReadOnlyStream
 {
     [StructLayout(LayoutKind.Sequential)]
     private unsafe struct InBuffer { public byte* Src; public nuint Size; public nuint Pos; }
@@ -48,7 +49,6 @@ public sealed partial class ZstdDecompressionStream : Stream
         return code;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -99,8 +99,6 @@ public sealed partial class ZstdDecompressionStream : Stream
         }
     }
 
-    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => await ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -125,14 +123,4 @@ public sealed partial class ZstdDecompressionStream : Stream
         if (disposing && !_leaveOpen) _inner.Dispose();
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,16 +1,16 @@
 using Containers.Images.Content;
+using Containers.Images.IO;
 
 namespace Containers.Images.Pull;
 
 /// <summary>Hashes an uncompressed layer while it is read; at end of stream, a wrong diff ID throws.</summary>
-public sealed class DiffIdVerifyingStream(Stream inner, Digest expectedDiffId) : Stream
+public sealed class DiffIdVerifyingStream(Stream inner, Digest expectedDiffId) : ReadOnlyStream
 {
     private readonly System.Security.Cryptography.IncrementalHash _hash = expectedDiffId.CreateHasher();
     private bool _verified;
 
     public long BytesRead { get; private set; }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -24,8 +24,6 @@ public sealed class DiffIdVerifyingStream(Stream inner, Digest expectedDiffId) :
         return Account(buffer.Span[..n], n, buffer.Length);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int Account(ReadOnlySpan<byte> data, int n, int requested)
     {
@@ -57,14 +55,4 @@ public sealed class DiffIdVerifyingStream(Stream inner, Digest expectedDiffId) :
         if (disposing) { inner.Dispose(); _hash.Dispose(); }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -6,6 +6,7 @@ using Containers.Images.Manifests;
 using Containers.Images.References;
 using Containers.Images.Registry;
 using Containers.Images.Store;
+using Containers.Images.IO;
 
 namespace Containers.Images.Pull;
 
@@ -207,37 +208,10 @@ public sealed class ImagePuller(RegistryClient registry, ContentStore content, I
         var digest = Digest.Parse(layer.Digest);
         string id = digest.ShortHex;
         await using var blob = content.OpenRead(digest);
-        var counting = new ProgressReadStream(blob, n => report(new PullProgress(id, PullProgress.Extracting, n, layer.Size)));
+        var counting = new CountingReadStream(blob, n => report(new PullProgress(id, PullProgress.Extracting, n, layer.Size)), reportEveryBytes: 1024 * 1024);
         await using var verifying = new DiffIdVerifyingStream(LayerCompression.Decompress(counting, layer.MediaType), Digest.Parse(diffId));
         long size = await unpacker.UnpackAsync(chainId, parent, verifying, diffId, cancellationToken).ConfigureAwait(false);
         await verifying.DrainAndVerifyAsync(cancellationToken).ConfigureAwait(false);
         return size > 0 ? size : verifying.BytesRead;
-    }
-
-    /// <summary>Reports compressed bytes consumed during extraction (throttled).</summary>
-    private sealed class ProgressReadStream(Stream inner, Action<long> report) : Stream
-    {
-        private long _read, _last = -1;
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-            => Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-        private int Count(int n)
-        {
-            _read += n;
-            if (_read - _last >= 1024 * 1024 || (n == 0 && _read != _last)) { _last = _read; report(_read); }
-            return n;
-        }
-        protected override void Dispose(bool disposing) { if (disposing) inner.Dispose(); base.Dispose(disposing); }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

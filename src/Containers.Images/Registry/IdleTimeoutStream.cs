@@ -1,10 +1,11 @@
+using Containers.Images.IO;
 namespace Containers.Images.Registry;
 
 /// <summary>
 /// A response body whose every read must make progress within a time limit, so a registry that stalls
 /// mid-blob produces a clear error instead of hanging a pull forever. Disposes the response with the stream.
 /// </summary>
-internal sealed class IdleTimeoutStream(Stream inner, IDisposable? owner, TimeSpan idleTimeout) : Stream
+internal sealed class IdleTimeoutStream(Stream inner, IDisposable? owner, TimeSpan idleTimeout) : ReadOnlyStream
 {
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -20,24 +21,25 @@ internal sealed class IdleTimeoutStream(Stream inner, IDisposable? owner, TimeSp
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+    public override int Read(Span<byte> buffer)
+    {
+        // Synchronous callers get the same time limit: read into a rented array through the async path.
+        var array = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            var n = ReadAsync(array.AsMemory(0, buffer.Length)).AsTask().GetAwaiter().GetResult();
+            array.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(array);
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing) { inner.Dispose(); owner?.Dispose(); }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
