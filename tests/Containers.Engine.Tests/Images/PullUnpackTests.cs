@@ -51,6 +51,48 @@ public sealed class PullUnpackTests : IDisposable
         Assert.True(File.Exists(Path.Combine(engine.DataRoot, "snapshots", "native", "snapshots", top.ToString(), "fs", "bin", "busybox")));
     }
 
+    [Fact]
+    public async Task SIGKILL_during_unpack_leaves_a_consistent_store_and_the_pull_completes_after_restart()
+    {
+        using var layout = new TempDirectory();
+        var files = OciImageBuilder.Tar(w =>
+        {
+            for (var i = 0; i < 48; i++)
+            {
+                var data = new byte[1 << 20];
+                Random.Shared.NextBytes(data);
+                w.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, $"data/{i:D2}.bin") { DataStream = new MemoryStream(data) });
+            }
+        });
+        OciImageBuilder.WriteLayout(layout, "1", new ImageSpec([new LayerSpec(OciImageBuilder.BusyboxLayer()), new LayerSpec(files)]));
+        var image = $"{_registry.Host}/unpack/big:1";
+        Skopeo.Push(layout, "1", image);
+
+        using var dir = new TempDirectory();
+        var engineDir = Path.Combine(dir, "engine");
+        var first = await EngineProcess.StartInAsync(engineDir, []);
+        using (var client = first.CreateClient())
+        {
+            await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                await foreach (var m in client.PullImageAsync(image))
+                    if (m.Status == "Extracting") first.Signal(Posix.SIGKILL);
+            });
+        }
+        await first.StopAsync();
+
+        await using var second = await EngineProcess.StartInAsync(engineDir, []);
+        var snapshots = Path.Combine(engineDir, "data", "snapshots", "overlayfs", "snapshots");
+        // Reopening removed every half-applied snapshot; what remains is complete and recorded.
+        Assert.DoesNotContain(Directory.EnumerateDirectories(snapshots), d => d.EndsWith(".tmp", StringComparison.Ordinal));
+        var (code, stdout, stderr) = await DockerCli.RunAsync("unix://" + second.SocketPath, "pull", image);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Digest: sha256:", stdout);
+        var top = Directory.EnumerateDirectories(snapshots).Select(d => Path.Combine(d, "fs", "data")).Single(Directory.Exists);
+        Assert.Equal(48, Directory.EnumerateFiles(top).Count());
+        Assert.All(Directory.EnumerateFiles(top), f => Assert.Equal(1 << 20, new FileInfo(f).Length));
+    }
+
     public void Dispose()
     {
         _registry.Dispose();
