@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Containers.Runtime;
+using Containers.Runtime.Cli;
+using Containers.Runtime.Init;
+using Containers.Runtime.Spec;
+using Containers.Runtime.State;
+using Containers.Runtime.Supervision;
+
+// containers-runtime: runc's command line over Containers.Runtime. Hidden verbs: "init" (the container's first
+// process, see ContainerInit) and "shim" (the per-container supervisor, see Shim).
+if (args.Length > 0 && args[0] == "init") return ContainerInit.Run(args[1], args[2]);
+if (args.Length > 0 && args[0] == "shim") return Shim.Run(args[1], args[2], args[3], Environment.ProcessPath!);
+
+CommandLine cl;
+try { cl = CommandLine.Parse(args); }
+catch (UsageException e) { Console.Error.WriteLine($"containers-runtime: {e.Message}"); return 2; }
+
+string root = cl.Global("root") ?? StateStore.DefaultRoot;
+string? logFile = cl.Global("log");
+bool jsonLog = cl.Global("log-format") == "json";
+void Log(string level, string message)
+{
+    string line = jsonLog
+        ? JsonSerializer.Serialize(new Dictionary<string, string> { ["level"] = level, ["msg"] = message, ["time"] = DateTime.UtcNow.ToString("O") }, CliJson.Default.DictionaryStringString)
+        : $"containers-runtime: {level}: {message}";
+    if (logFile is not null) File.AppendAllText(logFile, line + "\n");
+    if (logFile is null || level == "error") Console.Error.WriteLine(jsonLog && logFile is not null ? $"containers-runtime: {message}" : line);
+}
+if (cl.Has("no-pivot")) Environment.SetEnvironmentVariable("CONTAINERS_RUNTIME_NO_PIVOT", "1");
+var runtime = new ContainerRuntime(root, Environment.ProcessPath, m => Log("warning", m));
+
+try
+{
+    switch (cl.Verb)
+    {
+        case null or "help":
+            Console.WriteLine("usage: containers-runtime [--root DIR] [--log FILE] [--log-format text|json] COMMAND [flags] [ID]\n" +
+                "commands: spec create start run state kill delete ps pause resume list features");
+            return cl.Verb is null ? 2 : 0;
+        case "--version" or "version":
+            Console.WriteLine("containers-runtime version 0.1.0\nspec: 1.0.2-dev");
+            return 0;
+        case "spec":
+            ContainerRuntime.WriteDefaultSpec(cl.Get("bundle") ?? ".");
+            return 0;
+        case "features":
+            Console.WriteLine(ContainerRuntime.FeaturesJson());
+            return 0;
+        case "create":
+            RejectConsole(cl);
+            runtime.Create(cl.Id(), cl.Get("bundle") ?? ".", pidFile: cl.Get("pid-file"));
+            return 0;
+        case "start":
+            runtime.Start(cl.Id());
+            return 0;
+        case "run":
+        {
+            RejectConsole(cl);
+            string id = cl.Id();
+            if (cl.Has("detach"))
+            {
+                runtime.Create(id, cl.Get("bundle") ?? ".", pidFile: cl.Get("pid-file"));
+                runtime.Start(id);
+                return 0;
+            }
+            return runtime.Run(id, cl.Get("bundle") ?? ".", cl.Get("pid-file")).ExitCode;
+        }
+        case "state":
+            Console.WriteLine(JsonSerializer.Serialize(runtime.State(cl.Id()), CliJson.Default.ContainerState));
+            return 0;
+        case "list":
+            Console.WriteLine($"{"ID",-20} {"PID",-8} {"STATUS",-10} {"BUNDLE",-40} CREATED");
+            foreach (var s in runtime.List()) Console.WriteLine($"{s.Id,-20} {s.Pid,-8} {s.Status,-10} {s.Bundle,-40} {s.Created:O}");
+            return 0;
+        case "kill":
+        {
+            string id = cl.Id();
+            int signal = cl.Positionals.Count > 1 ? Signals.Parse(cl.Positionals[1]) : 15;
+            runtime.Kill(id, signal, all: cl.Has("all"));
+            return 0;
+        }
+        case "delete":
+        {
+            string id = cl.Id();
+            if (!new StateStore(root).Exists(id) && cl.Has("force")) return 0; // runc: delete --force of a missing container succeeds
+            runtime.Delete(id, cl.Has("force"));
+            return 0;
+        }
+        case "pause":
+            runtime.Pause(cl.Id());
+            return 0;
+        case "resume":
+            runtime.Resume(cl.Id());
+            return 0;
+        case "ps":
+        {
+            var pids = runtime.Pids(cl.Id());
+            if (cl.Get("format") == "json") Console.WriteLine(JsonSerializer.Serialize(pids, CliJson.Default.ListInt32));
+            else
+            {
+                Console.WriteLine("PID CMD");
+                foreach (var pid in pids)
+                {
+                    string cmd = File.Exists($"/proc/{pid}/cmdline") ? File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim() : "";
+                    Console.WriteLine($"{pid} {cmd}");
+                }
+            }
+            return 0;
+        }
+        case "exec":
+            throw new NotSupportedException("exec is not implemented yet in containers-runtime");
+        default:
+            throw new UsageException($"unknown command '{cl.Verb}'");
+    }
+}
+catch (Exception e) when (e is not OutOfMemoryException)
+{
+    Log("error", e.Message);
+    return e is UsageException ? 2 : 1;
+}
+
+static void RejectConsole(CommandLine cl)
+{
+    if (cl.Get("console-socket") is not null)
+        throw new NotSupportedException("--console-socket (process.terminal) is not implemented yet; set \"terminal\": false in config.json");
+}

@@ -1,0 +1,113 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Containers.Runtime.Security;
+using Containers.Runtime.Spec;
+using Containers.Runtime.Interop;
+using static Containers.Runtime.Interop.Libc;
+
+namespace Containers.Runtime.Init;
+
+/// <summary>
+/// The init stage: the first process of the container (PID 1 of a new PID namespace), started by
+/// <see cref="Launch.InitLauncher"/> as `containers-runtime init`. It builds the container's world and execs the
+/// user's program. Process-wide work (mounts, root, hostname, rlimits, cwd) may run on any thread; per-thread
+/// state (credentials via raw syscalls, capabilities, no_new_privs, seccomp) is applied on this thread, the one
+/// that calls execve, which replaces the whole multi-threaded .NET process with the user's program.
+/// Everything loaded from disk (assemblies, libseccomp) is loaded before pivot_root hides the host.
+/// </summary>
+public static unsafe class ContainerInit
+{
+    /// <summary>The socket to the supervisor (see <see cref="Launch.InitLauncher"/> for the protocol).</summary>
+    public const int SyncFd = 3;
+
+    public static int Run(string bundle, string fifoPath)
+    {
+        fcntl(SyncFd, F_SETFD, FD_CLOEXEC);
+        ExecPlan plan;
+        int fifo;
+        try
+        {
+            if (ReadLine(SyncFd) != "go") return 1; // the supervisor gave up on us
+            (plan, fifo) = Prepare(bundle, fifoPath);
+            WriteAll(SyncFd, "ready\n"u8);
+        }
+        catch (Exception e)
+        {
+            try { WriteAll(SyncFd, Encoding.UTF8.GetBytes("error " + e.Message.Replace('\n', ' ') + "\n")); } catch (IOException) { }
+            return 1;
+        }
+        close(SyncFd);
+
+        try
+        {
+            WaitForStart(fifo);
+            plan.Execute();
+            return 0; // not reached: Execute execs or throws
+        }
+        catch (Exception e)
+        {
+            WriteAll(2, Encoding.UTF8.GetBytes($"containers-runtime init: {e.Message}\n"));
+            return e is SyscallException { Errno: ENOENT } ? 127 : 126;
+        }
+    }
+
+    private static void Warn(string message) => WriteAll(SyncFd, Encoding.UTF8.GetBytes("warn " + message.Replace('\n', ' ') + "\n"));
+
+    private static (ExecPlan, int fifo) Prepare(string bundle, string fifoPath)
+    {
+        var spec = SpecFile.Load(bundle);
+        var proc = spec.Process!;
+        string rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root!.Path));
+        if (!Directory.Exists(rootfs)) throw new InvalidSpecException($"rootfs {rootfs} does not exist");
+
+        // The supervisor has put us in the container's cgroup by now, so this namespace is rooted there.
+        if (Namespaces.Has(spec, "cgroup")) Check(unshare(CLONE_NEWCGROUP), "unshare(CLONE_NEWCGROUP)");
+        int fifo = Check(open(fifoPath, O_PATH | O_CLOEXEC, 0), $"open {fifoPath}");
+        if (Namespaces.Has(spec, "network") && spec.Linux!.Namespaces!.First(n => n.Type == "network").Path is null) Loopback.Up();
+
+        // Host-side preparations that need files pivot_root will hide.
+        Seccomp? seccomp = spec.Linux?.Seccomp is { } s ? Seccomp.Compile(s, Warn) : null;
+        var caps = proc.Capabilities;
+        var plan = new ExecPlan(proc, seccomp,
+            Capabilities.Mask(caps?.Bounding, Warn), Capabilities.Mask(caps?.Effective, Warn), Capabilities.Mask(caps?.Permitted, Warn),
+            Capabilities.Mask(caps?.Inheritable, Warn), Capabilities.Mask(caps?.Ambient, Warn), caps is not null);
+        if (proc.OomScoreAdj is { } adj) File.WriteAllText("/proc/self/oom_score_adj", adj.ToString());
+        Rlimits.Apply(proc.Rlimits, Warn);
+        if (!string.IsNullOrEmpty(spec.Hostname)) SetName(spec.Hostname, sethostname_);
+        if (!string.IsNullOrEmpty(spec.Domainname)) SetName(spec.Domainname, setdomainname_);
+        _ = Console.Error; // load System.Console now: after pivot_root the framework directory is gone
+
+        var root = new RootfsSetup(spec, rootfs, Warn);
+        root.PrepareRoot();
+        root.ChangeRoot(noPivot: Environment.GetEnvironmentVariable("CONTAINERS_RUNTIME_NO_PIVOT") == "1");
+        foreach (var (key, value) in spec.Linux?.Sysctl ?? [])
+        {
+            if (key.Contains("..") || key.Contains('/')) throw new InvalidSpecException($"invalid sysctl name '{key}'");
+            File.WriteAllText("/proc/sys/" + key.Replace('.', '/'), value);
+        }
+        root.FinishRoot();
+        Check(chdir(proc.Cwd), $"chdir to cwd {proc.Cwd}");
+        plan.ResolveExecutable();
+        return (plan, fifo);
+    }
+
+    private static unsafe int sethostname_(byte* p, nint n) => sethostname(p, n);
+    private static unsafe int setdomainname_(byte* p, nint n) => setdomainname(p, n);
+
+    private unsafe delegate int NameSetter(byte* p, nint n);
+
+    private static unsafe void SetName(string name, NameSetter setter)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(name);
+        fixed (byte* p = bytes) Check(setter(p, bytes.Length), $"set host/domain name '{name}'");
+    }
+
+    /// <summary>Blocks until `start` opens the exec fifo for reading (runc's create/start split).</summary>
+    private static void WaitForStart(int fifo)
+    {
+        int w = Check(open($"/proc/self/fd/{fifo}", O_WRONLY | O_CLOEXEC, 0), "open exec fifo");
+        WriteAll(w, "0"u8);
+        close(w);
+        close(fifo);
+    }
+}
