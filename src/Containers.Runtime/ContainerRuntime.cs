@@ -95,9 +95,9 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
     }
 
     /// <summary>runc run (foreground): create + start + wait + delete in this process; returns the exit code (128+N for signal N).</summary>
-    public ExitStatus Run(string id, string bundle, string? pidFile = null)
+    public ExitStatus Run(string id, string bundle, string? pidFile = null, int stdin = 0, int stdout = 1, int stderr = 2)
     {
-        var (record, cgroup) = Supervisor.Launch(store, id, bundle, InitPath, 0, 1, 2, warn);
+        var (record, cgroup) = Supervisor.Launch(store, id, bundle, InitPath, stdin, stdout, stderr, warn);
         record.ShimPid = Environment.ProcessId;
         store.Save(record);
         if (pidFile is not null) File.WriteAllText(pidFile, record.Pid.ToString());
