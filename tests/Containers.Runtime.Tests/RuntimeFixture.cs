@@ -82,6 +82,19 @@ public sealed class RuntimeFixture : IDisposable
     /// <summary>containers-runtime --root ROOT ARGS...</summary>
     public CliResult Cli(params string[] args) => Exec(Binary, ["--root", Root, .. args]);
 
+    /// <summary>Waits (up to a minute: a guard, not a timing assertion) until the file contains <paramref name="text"/>.</summary>
+    public static string WaitForText(string path, string text)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            string content = File.Exists(path) ? File.ReadAllText(path) : "";
+            if (content.Contains(text)) return content;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"'{text}' never appeared in {path}; it holds: {content}");
+            Thread.Sleep(10);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var id in ids)
