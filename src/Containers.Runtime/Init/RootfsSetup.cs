@@ -91,16 +91,14 @@ internal sealed class RootfsSetup(RuntimeSpec spec, string rootfs, Action<string
             Check(mount("cgroup2", dest, "cgroup2", flags, null), $"mount cgroup2 on {dest}");
             return;
         }
+        // As runc on a v1 host: a writable tmpfs holding one read-only (if asked) mount per v1 hierarchy.
         Check(mount("tmpfs", dest, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755"), $"mount tmpfs on {dest}");
-        foreach (var h in Cgroups.V1Hierarchies.Mounted())
+        foreach (var h in Cgroups.V1Hierarchies.Mounted().Where(h => !h.IsUnified))
         {
             string dir = Path.Combine(dest, h.Name);
             Directory.CreateDirectory(dir);
-            if (h.IsUnified) Check(mount("cgroup2", dir, "cgroup2", flags, null), $"mount cgroup2 on {dir}");
-            else Check(mount("cgroup", dir, "cgroup", flags, h.MountData), $"mount cgroup ({h.MountData}) on {dir}");
+            Check(mount("cgroup", dir, "cgroup", flags, h.MountData), $"mount cgroup ({h.MountData}) on {dir}");
         }
-        if ((opts.Flags & MS_RDONLY) != 0)
-            Check(mount(null, dest, null, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755"), $"remount {dest} read-only");
     }
 
     private void CreateDefaultDevices()
@@ -201,6 +199,6 @@ internal sealed class RootfsSetup(RuntimeSpec spec, string rootfs, Action<string
     {
         if (!Directory.Exists(path) && !File.Exists(path)) return;
         Check(mount(path, path, null, MS_BIND | MS_REC, null), $"bind {path}");
-        Check(mount(null, path, null, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | MS_NOSUID | MS_NODEV | MS_NOEXEC, null), $"remount {path} read-only");
+        Check(mount(null, path, null, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, null), $"remount {path} read-only");
     }
 }
