@@ -126,6 +126,18 @@ public sealed class IsolationTests : IDisposable
     }
 
     [Fact]
+    public void CgroupNamespaceIsRootedAtTheContainersCgroup()
+    {
+        var b = f.Bundle("cat", "/proc/self/cgroup");
+        b.Spec.Linux!.Namespaces!.Add(new NamespaceSpec { Type = "cgroup" });
+        b.Save();
+        var lines = f.Run(b).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var controllers = lines.Where(l => l.Contains(":pids:") || l.Contains(":memory:") || l.Contains(":cpu:")).ToList();
+        Assert.Equal(3, controllers.Count);
+        Assert.All(controllers, l => Assert.EndsWith(":/", l)); // on the host they are /containers-runtime/ID
+    }
+
+    [Fact]
     public void NetworkNamespaceHasOnlyLoopbackAndItIsUp()
     {
         var r = f.Run(f.Bundle("sh", "-c", "ls /sys/class/net; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags"));

@@ -132,6 +132,18 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal(0, f.Cli("delete", id).ExitCode);
     }
 
+}
+
+/// <summary>Counts host-wide resources, so it runs alone (no other test's containers come and go meanwhile).</summary>
+[CollectionDefinition(nameof(LeakTests), DisableParallelization = true)]
+public sealed class LeakTestsCollection;
+
+[Collection(nameof(LeakTests))]
+public sealed class LeakTests : IDisposable
+{
+    private readonly RuntimeFixture f = new();
+    public void Dispose() => f.Dispose();
+
     [Fact]
     public void DeleteLeavesNoMountsCgroupsFdsOrState()
     {

@@ -34,6 +34,7 @@ public sealed class ResourceAndSecurityTests : IDisposable
         var b = f.Bundle("sh", "-c", "sh -c 'for i in $(seq 1 40); do sleep 30 & done' 2>/dev/null; echo forked=$?; " +
             "read n < /sys/fs/cgroup/pids/pids.current; read m < /sys/fs/cgroup/pids/pids.max; echo $n; echo $m; kill -9 -1");
         b.Spec.Linux!.Resources = new ResourcesSpec { Pids = new PidsSpec { Limit = 10 } };
+        b.Spec.Linux.Namespaces!.Add(new NamespaceSpec { Type = "cgroup" }); // so /sys/fs/cgroup/pids is the container's own cgroup
         b.Save();
         var r = f.Run(b);
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -47,6 +48,7 @@ public sealed class ResourceAndSecurityTests : IDisposable
     {
         var b = f.Bundle("sh", "-c", "cat /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us /sys/fs/cgroup/cpuset/cpuset.cpus; grep Cpus_allowed_list /proc/self/status");
         b.Spec.Linux!.Resources = new ResourcesSpec { Cpu = new CpuSpec { Shares = 512, Quota = 50000, Period = 100000, Cpus = "0" } };
+        b.Spec.Linux.Namespaces!.Add(new NamespaceSpec { Type = "cgroup" });
         b.Save();
         var r = f.Run(b);
         Assert.Equal("512\n50000\n100000\n0\nCpus_allowed_list:\t0\n", r.Stdout);
