@@ -11,7 +11,8 @@ namespace Containers.Runtime.Tests;
 public sealed class RuntimeFixture : IDisposable
 {
     public string Root { get; } = Directory.CreateTempSubdirectory("crt-root-").FullName;
-    public static string Binary => Path.Combine(AppContext.BaseDirectory, "containers-runtime");
+    /// <summary>The binary under test: the one built next to the tests, or CONTAINERS_RUNTIME_BINARY (e.g. the NativeAOT publish).</summary>
+    public static string Binary => Environment.GetEnvironmentVariable("CONTAINERS_RUNTIME_BINARY") is { Length: > 0 } b ? b : Path.Combine(AppContext.BaseDirectory, "containers-runtime");
     public List<string> Warnings { get; } = [];
     public ContainerRuntime Runtime { get; }
     private readonly List<string> ids = [];

@@ -10,7 +10,7 @@ public static class SecureJoin
     public static string Resolve(string root, string unsafePath)
     {
         root = Path.GetFullPath(root).TrimEnd('/');
-        var pending = new Stack<string>(unsafePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
+        var pending = new Stack<string>(Enumerable.Reverse(unsafePath.Split('/', StringSplitOptions.RemoveEmptyEntries)));
         var resolved = new List<string>();
         int links = 0;
         while (pending.Count > 0)
@@ -25,7 +25,7 @@ public static class SecureJoin
             {
                 if (++links > 255) throw new IOException($"too many symlinks resolving {unsafePath} in {root}");
                 if (target.StartsWith('/')) resolved.Clear();
-                foreach (var t in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse()) pending.Push(t);
+                foreach (var t in Enumerable.Reverse(target.Split('/', StringSplitOptions.RemoveEmptyEntries))) pending.Push(t);
                 continue;
             }
             resolved.Add(part);
