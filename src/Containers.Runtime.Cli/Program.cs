@@ -10,6 +10,7 @@ using Containers.Runtime.Supervision;
 // process, see ContainerInit) and "shim" (the per-container supervisor, see Shim).
 if (args.Length > 0 && args[0] == "init") return ContainerInit.Run(args[1], args[2]);
 if (args.Length > 0 && args[0] == "shim") return Shim.Run(args[1], args[2], args[3], Environment.ProcessPath!);
+if (args.Length > 0 && args[0] == "reap") return Shim.Reap(args[1], args[2]);
 
 CommandLine cl;
 try { cl = CommandLine.Parse(args); }

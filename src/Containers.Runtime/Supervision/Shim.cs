@@ -42,7 +42,31 @@ public static class Shim
         int devNull = open("/dev/null", O_RDWR, 0);
         if (devNull >= 0) { dup2(devNull, 0); dup2(devNull, 1); dup2(devNull, 2); close(devNull); }
 
+        // Become a fresh, minimal process for the long wait: execve keeps our PID, hence our child, while shedding
+        // the memory the launch touched (RSS drops from ~7.7 MiB to the reaper's few pages). If exec fails, wait here.
+        ExecReaper(initPath, root, id);
         Supervisor.WaitAndRecord(store, record, cgroup);
+        return 0;
+    }
+
+    private static unsafe void ExecReaper(string self, string root, string id)
+    {
+        string[] args = ["containers-runtime", "reap", root, id];
+        nint[] argv = [.. args.Select(a => System.Runtime.InteropServices.Marshal.StringToCoTaskMemUTF8(a)), 0];
+        nint[] envp = [0];
+        byte[] path = Encoding.UTF8.GetBytes(self + "\0");
+        fixed (byte* p = path)
+        fixed (nint* a = argv)
+        fixed (nint* e = envp)
+            execve(p, (byte**)a, (byte**)e);
+    }
+
+    /// <summary>`containers-runtime reap ROOT ID`: what the shim execs into; waits for the init and records its exit.</summary>
+    public static int Reap(string root, string id)
+    {
+        var store = new StateStore(root);
+        var record = store.Load(id);
+        Supervisor.WaitAndRecord(store, record, CgroupManager.For(record.CgroupPath));
         return 0;
     }
 }
