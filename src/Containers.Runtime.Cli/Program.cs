@@ -10,6 +10,7 @@ using Containers.Runtime.Supervision;
 // process, see ContainerInit) and "shim" (the per-container supervisor, see Shim).
 if (args.Length > 0 && args[0] == "init") return ContainerInit.Run(args[1], args[2]);
 if (args.Length > 0 && args[0] == "shim") return Shim.Run(args[1], args[2], args[3], Environment.ProcessPath!);
+if (args.Length > 0 && args[0] == "exec-init") return ContainerInit.RunExec(args[1], args[2], args[3]);
 if (args.Length > 0 && args[0] == "reap") return Shim.Reap(args[1], args[2]);
 
 CommandLine cl;
@@ -109,7 +110,35 @@ try
             return 0;
         }
         case "exec":
-            throw new NotSupportedException("exec is not implemented yet in containers-runtime");
+        {
+            RejectConsole(cl);
+            if (cl.Has("tty")) throw new NotSupportedException("exec --tty is not implemented yet");
+            string id = cl.Id();
+            ProcessSpec process;
+            if (cl.Get("process") is { } processFile)
+                process = JsonSerializer.Deserialize(File.ReadAllBytes(processFile), CliJson.Default.ProcessSpec)
+                    ?? throw new UsageException($"{processFile}: empty process");
+            else
+            {
+                process = runtime.ContainerProcess(id);
+                process.Terminal = false;
+                process.Args = cl.Positionals.Skip(1).ToList();
+                if (process.Args.Count == 0) throw new UsageException("exec needs a command after the container id");
+                if (cl.Get("cwd") is { } cwd) process.Cwd = cwd;
+                if (cl.Get("env") is { } env) process.Env = [.. process.Env ?? [], .. env.Split('\0')];
+                if (cl.Get("user") is { } user)
+                {
+                    var parts = user.Split(':');
+                    if (!uint.TryParse(parts[0], out uint uid) || (parts.Length > 1 && !uint.TryParse(parts[1], out _)))
+                        throw new UsageException($"--user '{user}' must be UID[:GID]");
+                    process.User = new UserSpec { Uid = uid, Gid = parts.Length > 1 ? uint.Parse(parts[1]) : 0 };
+                }
+            }
+            int pid = runtime.Exec(id, process);
+            if (cl.Get("pid-file") is { } pidFile) File.WriteAllText(pidFile, pid.ToString());
+            if (cl.Has("detach")) return 0;
+            return ContainerRuntime.WaitProcess(pid).ExitCode;
+        }
         default:
             throw new UsageException($"unknown command '{cl.Verb}'");
     }

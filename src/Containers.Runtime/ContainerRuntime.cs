@@ -108,6 +108,40 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
         return exit;
     }
 
+    /// <summary>
+    /// runc exec: starts <paramref name="process"/> inside the running container (its namespaces, cgroup, seccomp filter)
+    /// and returns its host PID once it is about to exec. The caller is its parent: reap it with <see cref="WaitProcess"/>.
+    /// </summary>
+    public int Exec(string id, ProcessSpec process, int stdin = 0, int stdout = 1, int stderr = 2)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        if (status != Status.Running) throw new InvalidContainerStateException(id, status, "exec in");
+        if (process.Args is null || process.Args.Count == 0) throw new ArgumentException("exec needs a command (process.args is empty)", nameof(process));
+        var spec = SpecFile.Load(record.Bundle);
+        string nsDir = $"/proc/{record.Pid}/ns/";
+        var namespaces = (spec.Linux?.Namespaces ?? []).Where(n => n.Type != "mount")
+            .Select(n => new InitLauncher.Ns(n.Type, nsDir + n.Type switch { "network" => "net", var t => t })).ToList();
+        string processJson = Path.Combine(store.Dir(id), $"exec-{Guid.NewGuid():N}.json");
+        File.WriteAllBytes(processJson, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(process, SpecJsonContext.Default.ProcessSpec));
+        try
+        {
+            return InitLauncher.SpawnAndHandshake(InitPath, ["containers-runtime", "exec-init", record.Bundle, processJson, nsDir + "mnt"],
+                namespaces, CgroupFor(record), stdin, stdout, stderr, warn);
+        }
+        finally { File.Delete(processJson); }
+    }
+
+    /// <summary>Waits for a child started by <see cref="Exec"/>; exit code as Docker reports it.</summary>
+    public static ExitStatus WaitProcess(int pid)
+    {
+        int status = Spawner.Wait(pid);
+        return new ExitStatus { ExitCode = ExitCodeFromWaitStatus(status, out int signal), Signal = signal, FinishedAt = DateTime.UtcNow };
+    }
+
+    /// <summary>The container's own process settings (from its config.json), as the base of an exec.</summary>
+    public ProcessSpec ContainerProcess(string id) => SpecFile.Load(store.Load(id).Bundle).Process!;
+
     public ContainerState State(string id)
     {
         var record = store.Load(id);

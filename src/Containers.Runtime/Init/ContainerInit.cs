@@ -51,6 +51,62 @@ public static unsafe class ContainerInit
         }
     }
 
+    /// <summary>
+    /// `containers-runtime exec-init BUNDLE PROCESS_JSON MNT_NS`: a process joining a running container. The launcher
+    /// has put us in every namespace but the mount one, since our own binary must still be found on the host to
+    /// start. This thread takes its own fs state (unshare CLONE_FS) and joins the mount namespace alone, then
+    /// applies the process settings and execs: execve keeps the calling thread's root, cwd and credentials.
+    /// </summary>
+    public static int RunExec(string bundle, string processJson, string mountNamespace)
+    {
+        fcntl(SyncFd, F_SETFD, FD_CLOEXEC);
+        ExecPlan plan;
+        try
+        {
+            if (ReadLine(SyncFd) != "go") return 1;
+            var spec = SpecFile.Load(bundle);
+            var proc = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllBytes(processJson), SpecJsonContext.Default.ProcessSpec)
+                ?? throw new InvalidSpecException($"{processJson}: empty process");
+            if (proc.Args is null || proc.Args.Count == 0) throw new InvalidSpecException($"{processJson}: args must not be empty");
+            Seccomp? seccomp = spec.Linux?.Seccomp is { } s ? Seccomp.Compile(s, Warn) : null;
+            plan = NewPlan(proc, seccomp);
+            _ = Console.Error;
+            int mnt = Check(open(mountNamespace, O_RDONLY | O_CLOEXEC, 0), $"open {mountNamespace}");
+            Check(unshare(CLONE_FS), "unshare(CLONE_FS)");
+            Check(setns(mnt, CLONE_NEWNS), $"setns mount {mountNamespace}");
+            close(mnt);
+            Rlimits.Apply(proc.Rlimits, Warn);
+            if (proc.OomScoreAdj is { } adj) File.WriteAllText("/proc/self/oom_score_adj", adj.ToString());
+            Check(chdir(proc.Cwd), $"chdir to cwd {proc.Cwd}");
+            plan.ResolveExecutable();
+            WriteAll(SyncFd, "ready\n"u8);
+        }
+        catch (Exception e)
+        {
+            try { WriteAll(SyncFd, Encoding.UTF8.GetBytes("error " + e.Message.Replace('\n', ' ') + "\n")); } catch (IOException) { }
+            return 1;
+        }
+        close(SyncFd);
+        try
+        {
+            plan.Execute();
+            return 0;
+        }
+        catch (Exception e)
+        {
+            WriteAll(2, Encoding.UTF8.GetBytes($"containers-runtime exec-init: {e.Message}\n"));
+            return e is SyscallException { Errno: ENOENT } ? 127 : 126;
+        }
+    }
+
+    private static ExecPlan NewPlan(ProcessSpec proc, Seccomp? seccomp)
+    {
+        var caps = proc.Capabilities;
+        return new ExecPlan(proc, seccomp,
+            Capabilities.Mask(caps?.Bounding, Warn), Capabilities.Mask(caps?.Effective, Warn), Capabilities.Mask(caps?.Permitted, Warn),
+            Capabilities.Mask(caps?.Inheritable, Warn), Capabilities.Mask(caps?.Ambient, Warn), caps is not null);
+    }
+
     private static void Warn(string message) => WriteAll(SyncFd, Encoding.UTF8.GetBytes("warn " + message.Replace('\n', ' ') + "\n"));
 
     private static (ExecPlan, int fifo) Prepare(string bundle, string fifoPath)
@@ -67,10 +123,7 @@ public static unsafe class ContainerInit
 
         // Host-side preparations that need files pivot_root will hide.
         Seccomp? seccomp = spec.Linux?.Seccomp is { } s ? Seccomp.Compile(s, Warn) : null;
-        var caps = proc.Capabilities;
-        var plan = new ExecPlan(proc, seccomp,
-            Capabilities.Mask(caps?.Bounding, Warn), Capabilities.Mask(caps?.Effective, Warn), Capabilities.Mask(caps?.Permitted, Warn),
-            Capabilities.Mask(caps?.Inheritable, Warn), Capabilities.Mask(caps?.Ambient, Warn), caps is not null);
+        var plan = NewPlan(proc, seccomp);
         if (proc.OomScoreAdj is { } adj) File.WriteAllText("/proc/self/oom_score_adj", adj.ToString());
         Rlimits.Apply(proc.Rlimits, Warn);
         if (!string.IsNullOrEmpty(spec.Hostname)) SetName(spec.Hostname, sethostname_);

@@ -178,6 +178,7 @@ public sealed class SyscallArg
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(RuntimeSpec))]
+[JsonSerializable(typeof(ProcessSpec))]
 [JsonSerializable(typeof(State.ContainerState))]
 [JsonSerializable(typeof(State.ExitStatus))]
 [JsonSerializable(typeof(State.ContainerRecord))]
