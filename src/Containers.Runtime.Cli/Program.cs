@@ -8,8 +8,8 @@ using Containers.Runtime.Supervision;
 
 // containers-runtime: runc's command line over Containers.Runtime. Hidden verbs: "init" (the container's first
 // process, see ContainerInit) and "shim" (the per-container supervisor, see Shim).
-if (args.Length > 0 && args[0] == "init") return ContainerInit.Run(args[1], args[2]);
-if (args.Length > 0 && args[0] == "shim") return Shim.Run(args[1], args[2], args[3], Environment.ProcessPath!);
+if (args.Length > 0 && args[0] == "init") return ContainerInit.Run(args[1], args[2], args.Length > 3 ? args[3] : null);
+if (args.Length > 0 && args[0] == "shim") return Shim.Run(args[1], args[2], args[3], Environment.ProcessPath!, args.Length > 4 ? args[4] : null);
 if (args.Length > 0 && args[0] == "exec-init") return ContainerInit.RunExec(args[1], args[2], args[3]);
 if (args.Length > 0 && args[0] == "reap") return Shim.Reap(args[1], args[2]);
 
@@ -49,19 +49,17 @@ try
             Console.WriteLine(ContainerRuntime.FeaturesJson());
             return 0;
         case "create":
-            RejectConsole(cl);
-            runtime.Create(cl.Id(), cl.Get("bundle") ?? ".", pidFile: cl.Get("pid-file"));
+            runtime.Create(cl.Id(), cl.Get("bundle") ?? ".", pidFile: cl.Get("pid-file"), consoleSocket: cl.Get("console-socket"));
             return 0;
         case "start":
             runtime.Start(cl.Id());
             return 0;
         case "run":
         {
-            RejectConsole(cl);
             string id = cl.Id();
             if (cl.Has("detach"))
             {
-                runtime.Create(id, cl.Get("bundle") ?? ".", pidFile: cl.Get("pid-file"));
+                runtime.Create(id, cl.Get("bundle") ?? ".", pidFile: cl.Get("pid-file"), consoleSocket: cl.Get("console-socket"));
                 runtime.Start(id);
                 return 0;
             }
@@ -152,5 +150,5 @@ catch (Exception e) when (e is not OutOfMemoryException)
 static void RejectConsole(CommandLine cl)
 {
     if (cl.Get("console-socket") is not null)
-        throw new NotSupportedException("--console-socket (process.terminal) is not implemented yet; set \"terminal\": false in config.json");
+        throw new NotSupportedException("exec --console-socket (a terminal for exec) is not implemented yet");
 }

@@ -26,7 +26,8 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
     /// runc create: starts a shim which launches the init; returns the init's host PID once it waits for <see cref="Start"/>.
     /// The container's stdin/stdout/stderr are the given descriptors (default: ours).
     /// </summary>
-    public unsafe int Create(string id, string bundle, int stdin = 0, int stdout = 1, int stderr = 2, string? pidFile = null)
+    /// <param name="consoleSocket">For process.terminal: a Unix socket (see <see cref="Terminal.ConsoleSocket"/>) that receives the pty master.</param>
+    public unsafe int Create(string id, string bundle, int stdin = 0, int stdout = 1, int stderr = 2, string? pidFile = null, string? consoleSocket = null)
     {
         StateStore.ValidateId(id);
         if (store.Exists(id)) throw new ContainerExistsException(id);
@@ -36,7 +37,9 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
         int shimPid;
         try
         {
-            shimPid = Spawner.Spawn(InitPath, ["containers-runtime", "shim", root, id, Path.GetFullPath(bundle)], Spawner.CurrentEnvironment(),
+            string[] argv = consoleSocket is null ? ["containers-runtime", "shim", root, id, Path.GetFullPath(bundle)]
+                : ["containers-runtime", "shim", root, id, Path.GetFullPath(bundle), Path.GetFullPath(consoleSocket)];
+            shimPid = Spawner.Spawn(InitPath, argv, Spawner.CurrentEnvironment(),
                 new Dictionary<int, int> { [0] = stdin, [1] = stdout, [2] = stderr, [Shim.ReportFd] = pipe[1] }, newSession: true);
         }
         finally { close(pipe[1]); }

@@ -20,7 +20,7 @@ public static unsafe class ContainerInit
     /// <summary>The socket to the supervisor (see <see cref="Launch.InitLauncher"/> for the protocol).</summary>
     public const int SyncFd = 3;
 
-    public static int Run(string bundle, string fifoPath)
+    public static int Run(string bundle, string fifoPath, string? consoleSocket = null)
     {
         fcntl(SyncFd, F_SETFD, FD_CLOEXEC);
         ExecPlan plan;
@@ -28,7 +28,7 @@ public static unsafe class ContainerInit
         try
         {
             if (ReadLine(SyncFd) != "go") return 1; // the supervisor gave up on us
-            (plan, fifo) = Prepare(bundle, fifoPath);
+            (plan, fifo) = Prepare(bundle, fifoPath, consoleSocket);
             WriteAll(SyncFd, "ready\n"u8);
         }
         catch (Exception e)
@@ -70,7 +70,7 @@ public static unsafe class ContainerInit
             if (proc.Args is null || proc.Args.Count == 0) throw new InvalidSpecException($"{processJson}: args must not be empty");
             Seccomp? seccomp = spec.Linux?.Seccomp is { } s ? Seccomp.Compile(s, Warn) : null;
             plan = NewPlan(proc, seccomp);
-            _ = Console.Error;
+            _ = System.Console.Error;
             int mnt = Check(open(mountNamespace, O_RDONLY | O_CLOEXEC, 0), $"open {mountNamespace}");
             Check(unshare(CLONE_FS), "unshare(CLONE_FS)");
             Check(setns(mnt, CLONE_NEWNS), $"setns mount {mountNamespace}");
@@ -109,7 +109,7 @@ public static unsafe class ContainerInit
 
     private static void Warn(string message) => WriteAll(SyncFd, Encoding.UTF8.GetBytes("warn " + message.Replace('\n', ' ') + "\n"));
 
-    private static (ExecPlan, int fifo) Prepare(string bundle, string fifoPath)
+    private static (ExecPlan, int fifo) Prepare(string bundle, string fifoPath, string? consoleSocket)
     {
         var spec = SpecFile.Load(bundle);
         var proc = spec.Process!;
@@ -128,10 +128,16 @@ public static unsafe class ContainerInit
         Rlimits.Apply(proc.Rlimits, Warn);
         if (!string.IsNullOrEmpty(spec.Hostname)) SetName(spec.Hostname, sethostname_);
         if (!string.IsNullOrEmpty(spec.Domainname)) SetName(spec.Domainname, setdomainname_);
-        _ = Console.Error; // load System.Console now: after pivot_root the framework directory is gone
+        _ = System.Console.Error; // load System.Console now: after pivot_root the framework directory is gone
 
         var root = new RootfsSetup(spec, rootfs, Warn);
         root.PrepareRoot();
+        if (proc.Terminal)
+        {
+            // Made from the container's own devpts instance, before pivot_root hides the host's console socket path.
+            if (string.IsNullOrEmpty(consoleSocket)) throw new InvalidSpecException("process.terminal is true: a --console-socket is required");
+            Terminal.Pty.Setup(rootfs, consoleSocket, proc.ConsoleSize);
+        }
         root.ChangeRoot(noPivot: Environment.GetEnvironmentVariable("CONTAINERS_RUNTIME_NO_PIVOT") == "1");
         foreach (var (key, value) in spec.Linux?.Sysctl ?? [])
         {

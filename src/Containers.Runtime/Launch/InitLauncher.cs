@@ -20,7 +20,7 @@ namespace Containers.Runtime.Launch;
 public static class InitLauncher
 {
     public sealed record Request(string InitPath, string Bundle, RuntimeSpec Spec, string FifoPath,
-        Cgroups.CgroupManager? Cgroup, int Stdin, int Stdout, int Stderr, Action<string> Warn);
+        Cgroups.CgroupManager? Cgroup, int Stdin, int Stdout, int Stderr, Action<string> Warn, string? ConsoleSocket = null);
 
     /// <summary>A namespace to create (Path null) or to join (Path set).</summary>
     public sealed record Ns(string Type, string? Path);
@@ -31,7 +31,9 @@ public static class InitLauncher
         if (Namespaces.Has(r.Spec, "user"))
             throw new InvalidSpecException("user namespaces are not supported yet by containers-runtime (remove the \"user\" namespace and uid/gid mappings)");
         var namespaces = (r.Spec.Linux?.Namespaces ?? []).Where(n => n.Type != "cgroup").Select(n => new Ns(n.Type, n.Path)).ToList();
-        return SpawnAndHandshake(r.InitPath, ["containers-runtime", "init", r.Bundle, r.FifoPath], namespaces, r.Cgroup,
+        string[] argv = r.ConsoleSocket is null ? ["containers-runtime", "init", r.Bundle, r.FifoPath]
+            : ["containers-runtime", "init", r.Bundle, r.FifoPath, Path.GetFullPath(r.ConsoleSocket)];
+        return SpawnAndHandshake(r.InitPath, argv, namespaces, r.Cgroup,
             r.Stdin, r.Stdout, r.Stderr, r.Warn);
     }
 

@@ -17,7 +17,7 @@ public static class Shim
 {
     public const int ReportFd = 3;
 
-    public static int Run(string root, string id, string bundle, string initPath)
+    public static int Run(string root, string id, string bundle, string initPath, string? consoleSocket = null)
     {
         fcntl(ReportFd, F_SETFD, FD_CLOEXEC);
         var store = new StateStore(root);
@@ -27,7 +27,7 @@ public static class Shim
         CgroupManager? cgroup;
         try
         {
-            (record, cgroup) = Supervisor.Launch(store, id, bundle, initPath, 0, 1, 2, w => Report("warn " + w));
+            (record, cgroup) = Supervisor.Launch(store, id, bundle, initPath, 0, 1, 2, w => Report("warn " + w), consoleSocket);
             record.ShimPid = getpid();
             store.Save(record);
             Report("ok " + record.Pid);

@@ -11,7 +11,7 @@ internal static class Supervisor
 {
     /// <summary>Creates cgroup and exec fifo, launches the init (waiting on the fifo), writes state.json.</summary>
     public static (ContainerRecord, CgroupManager) Launch(StateStore store, string id, string bundle, string initPath,
-        int stdin, int stdout, int stderr, Action<string> warn)
+        int stdin, int stdout, int stderr, Action<string> warn, string? consoleSocket = null)
     {
         bundle = Path.GetFullPath(bundle);
         var spec = SpecFile.Load(bundle);
@@ -30,7 +30,7 @@ internal static class Supervisor
             };
             cgroup.Create(spec.Linux?.Resources, warn);
             record.CgroupCreated = true;
-            record.Pid = InitLauncher.Launch(new InitLauncher.Request(initPath, bundle, spec, fifo, cgroup, stdin, stdout, stderr, warn));
+            record.Pid = InitLauncher.Launch(new InitLauncher.Request(initPath, bundle, spec, fifo, cgroup, stdin, stdout, stderr, warn, consoleSocket));
             record.PidStartTime = ProcessInfo.Read(record.Pid)?.StartTime ?? 0;
             store.Save(record);
             return (record, cgroup);
