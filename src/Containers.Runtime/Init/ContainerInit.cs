@@ -20,15 +20,25 @@ public static unsafe class ContainerInit
     /// <summary>The socket to the supervisor (see <see cref="Launch.InitLauncher"/> for the protocol).</summary>
     public const int SyncFd = 3;
 
+    /// <summary>
+    /// Annotation asking for Docker's --init: our init stays PID 1, runs the program as its child, forwards
+    /// termination signals to it and reaps every zombie, then exits with the program's status (128+N for signal N).
+    /// Unlike docker-init it needs no binary inside the image: this process is already running there.
+    /// </summary>
+    public const string InitAnnotation = "org.containers.runtime.init";
+
     public static int Run(string bundle, string fifoPath, string? consoleSocket = null)
     {
         fcntl(SyncFd, F_SETFD, FD_CLOEXEC);
         ExecPlan plan;
         int fifo;
+        List<System.Runtime.InteropServices.PosixSignalRegistration>? forwarding = null;
         try
         {
             if (ReadLine(SyncFd) != "go") return 1; // the supervisor gave up on us
-            (plan, fifo) = Prepare(bundle, fifoPath, consoleSocket);
+            bool reaper;
+            (plan, fifo, reaper) = Prepare(bundle, fifoPath, consoleSocket);
+            if (reaper) forwarding = InstallForwarding();
             WriteAll(SyncFd, "ready\n"u8);
         }
         catch (Exception e)
@@ -41,6 +51,7 @@ public static unsafe class ContainerInit
         try
         {
             WaitForStart(fifo);
+            if (forwarding is not null) return ReapAsPid1(plan.SpawnFromRestrictedThread(), forwarding);
             plan.Execute();
             return 0; // not reached: Execute execs or throws
         }
@@ -70,7 +81,7 @@ public static unsafe class ContainerInit
             if (proc.Args is null || proc.Args.Count == 0) throw new InvalidSpecException($"{processJson}: args must not be empty");
             Seccomp? seccomp = spec.Linux?.Seccomp is { } s ? Seccomp.Compile(s, Warn) : null;
             plan = NewPlan(proc, seccomp);
-            _ = System.Console.Error;
+            PreloadAssemblies();
             int mnt = Check(open(mountNamespace, O_RDONLY | O_CLOEXEC, 0), $"open {mountNamespace}");
             Check(unshare(CLONE_FS), "unshare(CLONE_FS)");
             Check(setns(mnt, CLONE_NEWNS), $"setns mount {mountNamespace}");
@@ -99,6 +110,18 @@ public static unsafe class ContainerInit
         }
     }
 
+    /// <summary>
+    /// Under the JIT (framework-dependent build) assemblies load lazily, from files pivot_root/setns will hide: load every
+    /// assembly this one references now. The NativeAOT build has nothing to load.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only runs with the JIT, never under NativeAOT.")]
+    private static void PreloadAssemblies()
+    {
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled) return;
+        foreach (var name in typeof(ContainerInit).Assembly.GetReferencedAssemblies()) System.Reflection.Assembly.Load(name);
+        _ = System.Console.Error;
+    }
+
     private static ExecPlan NewPlan(ProcessSpec proc, Seccomp? seccomp)
     {
         var caps = proc.Capabilities;
@@ -109,7 +132,7 @@ public static unsafe class ContainerInit
 
     private static void Warn(string message) => WriteAll(SyncFd, Encoding.UTF8.GetBytes("warn " + message.Replace('\n', ' ') + "\n"));
 
-    private static (ExecPlan, int fifo) Prepare(string bundle, string fifoPath, string? consoleSocket)
+    private static (ExecPlan, int fifo, bool reaper) Prepare(string bundle, string fifoPath, string? consoleSocket)
     {
         var spec = SpecFile.Load(bundle);
         var proc = spec.Process!;
@@ -128,7 +151,7 @@ public static unsafe class ContainerInit
         Rlimits.Apply(proc.Rlimits, Warn);
         if (!string.IsNullOrEmpty(spec.Hostname)) SetName(spec.Hostname, sethostname_);
         if (!string.IsNullOrEmpty(spec.Domainname)) SetName(spec.Domainname, setdomainname_);
-        _ = System.Console.Error; // load System.Console now: after pivot_root the framework directory is gone
+        PreloadAssemblies();
 
         var root = new RootfsSetup(spec, rootfs, Warn);
         root.PrepareRoot();
@@ -147,7 +170,60 @@ public static unsafe class ContainerInit
         root.FinishRoot();
         Check(chdir(proc.Cwd), $"chdir to cwd {proc.Cwd}");
         plan.ResolveExecutable();
-        return (plan, fifo);
+        return (plan, fifo, spec.Annotations?.GetValueOrDefault(InitAnnotation) == "true");
+    }
+
+    /// <summary>Signals the --init reaper forwards to the program (those .NET lets us handle).</summary>
+    private static readonly (System.Runtime.InteropServices.PosixSignal posix, int number)[] Forwarded =
+    [
+        (System.Runtime.InteropServices.PosixSignal.SIGTERM, 15), (System.Runtime.InteropServices.PosixSignal.SIGINT, 2),
+        (System.Runtime.InteropServices.PosixSignal.SIGQUIT, 3), (System.Runtime.InteropServices.PosixSignal.SIGHUP, 1),
+    ];
+
+    private static int reaperChild;
+    private static readonly List<int> pendingSignals = [];
+
+    /// <summary>
+    /// Installs the forwarding handlers before the init reports ready, so a signal sent right after `start` is
+    /// not lost (or ignored, as PID 1 ignores unhandled signals); one arriving before the program exists waits for it.
+    /// </summary>
+    private static List<System.Runtime.InteropServices.PosixSignalRegistration> InstallForwarding() =>
+        [.. Forwarded.Select(f => System.Runtime.InteropServices.PosixSignalRegistration.Create(f.posix, ctx =>
+        {
+            ctx.Cancel = true;
+            lock (pendingSignals)
+            {
+                if (reaperChild > 0) kill(reaperChild, f.number);
+                else pendingSignals.Add(f.number);
+            }
+        }))];
+
+    /// <summary>PID 1 duties for --init: forward termination signals to the program, reap everything, exit like it.</summary>
+    private static unsafe int ReapAsPid1(int child, List<System.Runtime.InteropServices.PosixSignalRegistration> forward)
+    {
+        lock (pendingSignals)
+        {
+            reaperChild = child;
+            foreach (var sig in pendingSignals) kill(child, sig);
+        }
+        int exitCode = 0;
+        while (true)
+        {
+            int status;
+            int pid = waitpid(-1, &status, 0);
+            if (pid < 0)
+            {
+                if (Errno == EINTR) continue;
+                break; // ECHILD: nobody left
+            }
+            if (pid == child)
+            {
+                exitCode = ExitCodeFromWaitStatus(status, out _);
+                break; // the container ends with its program; the kernel kills what is left in the PID namespace
+            }
+        }
+        foreach (var r in forward) r.Dispose();
+        return exitCode;
     }
 
     private static unsafe int sethostname_(byte* p, nint n) => sethostname(p, n);

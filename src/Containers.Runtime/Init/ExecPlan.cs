@@ -31,6 +31,43 @@ internal sealed partial class ExecPlan(ProcessSpec proc, Seccomp? seccomp, ulong
 
     public unsafe void Execute()
     {
+        ApplyThreadState();
+        nint[] argv = [.. proc.Args!.Select(a => Marshal.StringToCoTaskMemUTF8(a)), 0];
+        nint[] envp = [.. (proc.Env ?? []).Select(e => Marshal.StringToCoTaskMemUTF8(e)), 0];
+        byte[] exe = Encoding.UTF8.GetBytes(executable + "\0");
+        fixed (byte* e = exe)
+        fixed (nint* a = argv)
+        fixed (nint* v = envp)
+            execve(e, (byte**)a, (byte**)v);
+        throw new SyscallException($"exec {executable}", Errno);
+    }
+
+    /// <summary>
+    /// For --init: applies the process settings on a dedicated thread and posix_spawns the program from it, so the
+    /// child inherits that thread's credentials, capabilities, no_new_privs and seccomp filter while the calling
+    /// (main) thread stays a privileged PID 1 that reaps zombies. Returns the child's PID.
+    /// </summary>
+    public int SpawnFromRestrictedThread()
+    {
+        int pid = 0;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                ApplyThreadState();
+                pid = Launch.Spawner.Spawn(executable, proc.Args!, proc.Env ?? [], new Dictionary<int, int> { [0] = 0, [1] = 1, [2] = 2 }, newSession: false);
+            }
+            catch (Exception e) { failure = e; }
+        }, 256 * 1024) { Name = "init-spawner" };
+        thread.Start();
+        thread.Join();
+        if (failure is not null) throw failure;
+        return pid;
+    }
+
+    private void ApplyThreadState()
+    {
         var log = (string m) => WriteAll(2, Encoding.UTF8.GetBytes($"containers-runtime init: warning: {m}\n"));
         // With no_new_privs the filter can be installed unprivileged, so it goes last (after capabilities drop);
         // without it seccomp needs CAP_SYS_ADMIN, so it goes before (runc does the same).
@@ -46,15 +83,6 @@ internal sealed partial class ExecPlan(ProcessSpec proc, Seccomp? seccomp, ulong
         if (proc.User.Umask is { } umask) umask_((uint)umask);
         CloseOnExecAll();
         if (proc.NoNewPrivileges) seccomp?.Load();
-
-        nint[] argv = [.. proc.Args!.Select(a => Marshal.StringToCoTaskMemUTF8(a)), 0];
-        nint[] envp = [.. (proc.Env ?? []).Select(e => Marshal.StringToCoTaskMemUTF8(e)), 0];
-        byte[] exe = Encoding.UTF8.GetBytes(executable + "\0");
-        fixed (byte* e = exe)
-        fixed (nint* a = argv)
-        fixed (nint* v = envp)
-            execve(e, (byte**)a, (byte**)v);
-        throw new SyscallException($"exec {executable}", Errno);
     }
 
     [LibraryImport("libc.so.6", EntryPoint = "umask")] private static partial uint umask_(uint mask);
