@@ -28,6 +28,25 @@ public sealed class ResourceAndSecurityTests : IDisposable
     }
 
     [Fact]
+    public void StatsReportMemoryCpuAndPidsOfTheContainer()
+    {
+        // Burns some CPU, holds ~20 MiB in a tmpfs file (charged to the container's memory cgroup), then waits.
+        var b = f.Bundle("sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; dd if=/dev/zero of=/dev/shm/fill bs=1M count=20 2>/dev/null; echo ready; sleep 1000; true");
+        b.Spec.Linux!.Resources = new ResourcesSpec { Memory = new MemorySpec { Limit = 256 << 20 }, Pids = new PidsSpec { Limit = 50 } };
+        b.Save();
+        var (id, outPath, _) = f.Create(b);
+        f.Runtime.Start(id);
+        RuntimeFixture.WaitForText(outPath, "ready");
+        var stats = f.Runtime.Stats(id);
+        Assert.InRange(stats.MemoryUsage, 20L << 20, 256L << 20);
+        Assert.Equal(256L << 20, stats.MemoryLimit);
+        Assert.True(stats.CpuUsageNanos > 0);
+        Assert.Equal(2, stats.Pids); // sh and sleep
+        Assert.Equal(50, stats.PidsLimit);
+        Assert.Equal(2, f.Runtime.Pids(id).Count);
+    }
+
+    [Fact]
     public void ForkBombStopsAtThePidsLimit()
     {
         // The bomb runs in a child shell (busybox sh exits when fork fails); the outer one reads with builtins only.
