@@ -1,0 +1,22 @@
+namespace Containers.Runtime.Cli;
+
+/// <summary>Signal names as kill(1) and runc accept them: "SIGTERM", "TERM", "15".</summary>
+internal static class Signals
+{
+    private static readonly string[] Names =
+    [
+        "", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM",
+        "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+    ];
+
+    public static int Parse(string s)
+    {
+        if (int.TryParse(s, out int n) && n is > 0 and <= 64) return n;
+        string name = s.ToUpperInvariant();
+        if (name.StartsWith("SIG")) name = name[3..];
+        int i = Array.IndexOf(Names, name);
+        if (i > 0) return i;
+        if (name.StartsWith("RTMIN+") && int.TryParse(name[6..], out int k) && 34 + k <= 64) return 34 + k;
+        throw new UsageException($"unknown signal '{s}'");
+    }
+}

@@ -1,0 +1,74 @@
+using Containers.Runtime.Spec;
+
+namespace Containers.Runtime.Cgroups;
+
+/// <summary>Resource usage read from a container's cgroup, for the engine's stats endpoint.</summary>
+public sealed record CgroupStats(long MemoryUsage, long MemoryLimit, long MemoryMaxUsage, ulong CpuUsageNanos,
+    long Pids, long PidsLimit, ulong BlkioReadBytes, ulong BlkioWriteBytes);
+
+/// <summary>
+/// One container's cgroup: created before the init runs, joined by the init's PID before it does anything else,
+/// removed on delete. <see cref="For"/> picks v1 (per-controller hierarchies, e.g. this hybrid host) or v2 (unified).
+/// </summary>
+public abstract class CgroupManager(string path)
+{
+    /// <summary>Path below each hierarchy's root, e.g. "/containers-runtime/ID".</summary>
+    public string Path { get; } = path;
+
+    /// <summary>A pure cgroup v2 host: the unified hierarchy is mounted at /sys/fs/cgroup itself.</summary>
+    public static bool IsUnifiedHost => File.Exists("/sys/fs/cgroup/cgroup.controllers");
+
+    public static CgroupManager For(string path)
+    {
+        if (!path.StartsWith('/')) throw new InvalidSpecException($"cgroupsPath '{path}' must be absolute (systemd slice syntax is not supported)");
+        if (path.Split('/').Contains("..")) throw new InvalidSpecException($"cgroupsPath '{path}' must not contain '..'");
+        return IsUnifiedHost ? new CgroupV2(path) : new CgroupV1(path);
+    }
+
+    /// <summary>The default when the spec names no cgroupsPath.</summary>
+    public static string DefaultPath(string id) => "/containers-runtime/" + id;
+
+    public abstract void Create(ResourcesSpec? resources, Action<string> warn);
+    public abstract void AddProcess(int pid);
+    public abstract void Freeze();
+    public abstract void Thaw();
+    public abstract bool IsFrozen();
+    public abstract bool OomKilled();
+    public abstract CgroupStats Stats();
+    public abstract List<int> Pids();
+    /// <summary>Removes the cgroup directories; retries while the kernel still counts exiting tasks.</summary>
+    public abstract void Destroy();
+
+    protected static void Write(string file, string value)
+    {
+        try { File.WriteAllText(file, value); }
+        catch (IOException e) { throw new IOException($"cgroup: writing '{value}' to {file}: {e.Message}", e); }
+    }
+
+    protected static long ReadLong(string file) =>
+        File.Exists(file) && long.TryParse(File.ReadAllText(file).Trim(), out long v) ? v : 0;
+
+    protected static ulong KeyedValue(string file, string key)
+    {
+        if (!File.Exists(file)) return 0;
+        foreach (var line in File.ReadLines(file))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && parts[0] == key && ulong.TryParse(parts[1], out ulong v)) return v;
+        }
+        return 0;
+    }
+
+    protected static List<int> ReadPids(string file) =>
+        File.Exists(file) ? File.ReadLines(file).Select(l => int.TryParse(l, out int p) ? p : 0).Where(p => p > 0).ToList() : [];
+
+    protected static void RemoveDir(string dir)
+    {
+        for (int attempt = 0; Directory.Exists(dir); attempt++)
+        {
+            try { Directory.Delete(dir); return; }
+            // The last tasks of a killed container leave the cgroup asynchronously: EBUSY for a few ms.
+            catch (IOException) when (attempt < 200) { Thread.Sleep(10); }
+        }
+    }
+}

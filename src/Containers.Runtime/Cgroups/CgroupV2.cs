@@ -1,0 +1,78 @@
+using Containers.Runtime.Spec;
+
+namespace Containers.Runtime.Cgroups;
+
+/// <summary>
+/// cgroup v2 (pure unified hosts). The devices allow-list has no file interface on v2 (it needs an eBPF program);
+/// this runtime does not attach one yet and warns when the spec carries device rules.
+/// </summary>
+internal sealed class CgroupV2(string path) : CgroupManager(path)
+{
+    private const string Root = "/sys/fs/cgroup";
+    private string Dir => Root + Path;
+    private string F(string name) => System.IO.Path.Combine(Dir, name);
+
+    public override void Create(ResourcesSpec? r, Action<string> warn)
+    {
+        // Every ancestor must delegate the controllers to its children.
+        string current = Root;
+        foreach (var part in Path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var ctl in new[] { "cpu", "cpuset", "io", "memory", "pids" })
+                try { File.WriteAllText(System.IO.Path.Combine(current, "cgroup.subtree_control"), "+" + ctl); } catch (IOException) { /* controller not available here */ }
+            current = System.IO.Path.Combine(current, part);
+            Directory.CreateDirectory(current);
+        }
+        if (r is null) return;
+        if (r.Memory is { } m)
+        {
+            if (m.Limit is { } limit) Write(F("memory.max"), limit < 0 ? "max" : limit.ToString());
+            // The spec's swap is memory+swap (v1 semantics); v2 limits swap alone.
+            if (m.Swap is { } swap) Write(F("memory.swap.max"), swap < 0 ? "max" : Math.Max(0, swap - (m.Limit ?? 0)).ToString());
+            if (m.Reservation is { } res) Write(F("memory.low"), res.ToString());
+        }
+        if (r.Cpu is { } c)
+        {
+            if (c.Shares is { } shares) Write(F("cpu.weight"), (1 + ((Math.Clamp(shares, 2UL, 262144UL) - 2) * 9999) / 262142).ToString());
+            if (c.Quota is not null || c.Period is not null)
+                Write(F("cpu.max"), $"{(c.Quota is { } q && q > 0 ? q.ToString() : "max")} {c.Period ?? 100000}");
+            if (!string.IsNullOrEmpty(c.Cpus)) Write(F("cpuset.cpus"), c.Cpus);
+            if (!string.IsNullOrEmpty(c.Mems)) Write(F("cpuset.mems"), c.Mems);
+        }
+        if (r.Pids is { } p) Write(F("pids.max"), p.Limit > 0 ? p.Limit.ToString() : "max");
+        if (r.BlockIO?.Weight is { } w) Write(F("io.weight"), (1 + (Math.Clamp((int)w, 10, 1000) - 10) * 9999 / 990).ToString());
+        if (r.Devices is { Count: > 0 } && r.Devices.Any(d => d.Allow || d.Type is not (null or "a")))
+            warn("device cgroup rules are not enforced on cgroup v2 (no eBPF device program yet)");
+    }
+
+    public override void AddProcess(int pid) => Write(F("cgroup.procs"), pid.ToString());
+
+    public override void Freeze()
+    {
+        Write(F("cgroup.freeze"), "1");
+        while (KeyedValue(F("cgroup.events"), "frozen") != 1) Thread.Sleep(1);
+    }
+
+    public override void Thaw() => Write(F("cgroup.freeze"), "0");
+    public override bool IsFrozen() => File.Exists(F("cgroup.freeze")) && File.ReadAllText(F("cgroup.freeze")).Trim() == "1";
+    public override bool OomKilled() => KeyedValue(F("memory.events"), "oom_kill") > 0;
+
+    public override CgroupStats Stats()
+    {
+        ulong read = 0, write = 0;
+        if (File.Exists(F("io.stat")))
+            foreach (var line in File.ReadLines(F("io.stat")))
+                foreach (var kv in line.Split(' ').Skip(1))
+                {
+                    if (kv.StartsWith("rbytes=") && ulong.TryParse(kv[7..], out ulong r)) read += r;
+                    if (kv.StartsWith("wbytes=") && ulong.TryParse(kv[7..], out ulong w)) write += w;
+                }
+        long max = File.Exists(F("memory.max")) && long.TryParse(File.ReadAllText(F("memory.max")).Trim(), out long mm) ? mm : long.MaxValue;
+        long pidsMax = File.Exists(F("pids.max")) && long.TryParse(File.ReadAllText(F("pids.max")).Trim(), out long pm) ? pm : 0;
+        return new CgroupStats(ReadLong(F("memory.current")), max, ReadLong(F("memory.peak")), KeyedValue(F("cpu.stat"), "usage_usec") * 1000,
+            ReadLong(F("pids.current")), pidsMax, read, write);
+    }
+
+    public override List<int> Pids() => ReadPids(F("cgroup.procs"));
+    public override void Destroy() => RemoveDir(Dir);
+}

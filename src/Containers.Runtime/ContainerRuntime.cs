@@ -1,0 +1,267 @@
+using System.Text;
+using Containers.Runtime.Cgroups;
+using Containers.Runtime.Launch;
+using Containers.Runtime.Spec;
+using Containers.Runtime.State;
+using Containers.Runtime.Supervision;
+using static Containers.Runtime.Interop.Libc;
+
+namespace Containers.Runtime;
+
+/// <summary>
+/// The runtime's public API, used by the engine and by the runc-compatible CLI. One instance per state root.
+/// Every container is supervised by its own shim process, so containers outlive this object and the engine.
+/// </summary>
+public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, string? initPath = null, Action<string>? warn = null)
+{
+    private readonly StateStore store = new(root);
+    private readonly Action<string> warn = warn ?? (m => Console.Error.WriteLine("containers-runtime: warning: " + m));
+
+    /// <summary>The containers-runtime executable used for the shim and init stages.</summary>
+    public string InitPath { get; } = initPath ?? Path.Combine(AppContext.BaseDirectory, "containers-runtime");
+
+    public string Root => root;
+
+    /// <summary>
+    /// runc create: starts a shim which launches the init; returns the init's host PID once it waits for <see cref="Start"/>.
+    /// The container's stdin/stdout/stderr are the given descriptors (default: ours).
+    /// </summary>
+    /// <param name="consoleSocket">For process.terminal: a Unix socket (see <see cref="Terminal.ConsoleSocket"/>) that receives the pty master.</param>
+    public unsafe int Create(string id, string bundle, int stdin = 0, int stdout = 1, int stderr = 2, string? pidFile = null, string? consoleSocket = null)
+    {
+        StateStore.ValidateId(id);
+        if (store.Exists(id)) throw new ContainerExistsException(id);
+        if (!File.Exists(InitPath)) throw new FileNotFoundException($"containers-runtime executable not found at {InitPath}", InitPath);
+        int* pipe = stackalloc int[2];
+        Check(pipe2(pipe, O_CLOEXEC), "pipe2");
+        int shimPid;
+        try
+        {
+            string[] argv = consoleSocket is null ? ["containers-runtime", "shim", root, id, Path.GetFullPath(bundle)]
+                : ["containers-runtime", "shim", root, id, Path.GetFullPath(bundle), Path.GetFullPath(consoleSocket)];
+            shimPid = Spawner.Spawn(InitPath, argv, Spawner.CurrentEnvironment(),
+                new Dictionary<int, int> { [0] = stdin, [1] = stdout, [2] = stderr, [Shim.ReportFd] = pipe[1] }, newSession: true);
+        }
+        finally { close(pipe[1]); }
+        try
+        {
+            while (true)
+            {
+                string? line = ReadLine(pipe[0]);
+                if (line is null) throw new ContainerStartException($"shim for '{id}' exited without reporting");
+                if (line.StartsWith("warn ")) { warn(line[5..]); continue; }
+                if (line.StartsWith("error ")) throw new ContainerStartException(line[6..]);
+                if (line.StartsWith("ok ") && int.TryParse(line[3..], out int pid))
+                {
+                    if (pidFile is not null) File.WriteAllText(pidFile, pid.ToString());
+                    ReapInBackground(shimPid);
+                    return pid;
+                }
+                throw new ContainerStartException($"shim for '{id}' sent an unexpected line: {line}");
+            }
+        }
+        catch
+        {
+            Spawner.Wait(shimPid);
+            throw;
+        }
+        finally { close(pipe[0]); }
+    }
+
+    // The shim is our child until we exit; a long-lived caller (the engine) must reap it or keep a zombie.
+    private static void ReapInBackground(int pid) =>
+        new Thread(() => { try { Spawner.Wait(pid); } catch (IOException) { } }, 64 * 1024) { IsBackground = true, Name = "shim-reaper" }.Start();
+
+    /// <summary>runc start: lets the init exec the user's program.</summary>
+    public unsafe void Start(string id)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        if (status != Status.Created) throw new InvalidContainerStateException(id, status, "start");
+        string fifo = store.FifoPath(id);
+        int fd = Check(open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0), $"open {fifo}");
+        try
+        {
+            byte b;
+            // The init may not have reopened its end yet: read returns 0 (no writer) or EAGAIN until it has.
+            while (true)
+            {
+                nint n = read(fd, &b, 1);
+                if (n > 0) break;
+                if (n < 0 && Errno is not (EAGAIN or EINTR)) throw new Interop.SyscallException($"read {fifo}", Errno);
+                if (!ProcessInfo.IsAlive(record.Pid, record.PidStartTime)) throw new ContainerStartException($"container '{id}' init exited before start");
+                Thread.Sleep(1);
+            }
+        }
+        finally { close(fd); }
+        File.Delete(fifo);
+    }
+
+    /// <summary>runc run (foreground): create + start + wait + delete in this process; returns the exit code (128+N for signal N).</summary>
+    public ExitStatus Run(string id, string bundle, string? pidFile = null, int stdin = 0, int stdout = 1, int stderr = 2)
+    {
+        var (record, cgroup) = Supervisor.Launch(store, id, bundle, InitPath, stdin, stdout, stderr, warn);
+        record.ShimPid = Environment.ProcessId;
+        store.Save(record);
+        if (pidFile is not null) File.WriteAllText(pidFile, record.Pid.ToString());
+        try { Start(id); }
+        catch { kill(record.Pid, 9); Supervisor.WaitAndRecord(store, record, cgroup); Delete(id, force: true); throw; }
+        var exit = Supervisor.WaitAndRecord(store, record, cgroup);
+        Delete(id, force: true);
+        return exit;
+    }
+
+    /// <summary>
+    /// runc exec: starts <paramref name="process"/> inside the running container (its namespaces, cgroup, seccomp filter)
+    /// and returns its host PID once it is about to exec. The caller is its parent: reap it with <see cref="WaitProcess"/>.
+    /// </summary>
+    public int Exec(string id, ProcessSpec process, int stdin = 0, int stdout = 1, int stderr = 2)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        if (status != Status.Running) throw new InvalidContainerStateException(id, status, "exec in");
+        if (process.Args is null || process.Args.Count == 0) throw new ArgumentException("exec needs a command (process.args is empty)", nameof(process));
+        var spec = SpecFile.Load(record.Bundle);
+        string nsDir = $"/proc/{record.Pid}/ns/";
+        var namespaces = (spec.Linux?.Namespaces ?? []).Where(n => n.Type != "mount")
+            .Select(n => new InitLauncher.Ns(n.Type, nsDir + n.Type switch { "network" => "net", var t => t })).ToList();
+        string processJson = Path.Combine(store.Dir(id), $"exec-{Guid.NewGuid():N}.json");
+        File.WriteAllBytes(processJson, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(process, SpecJsonContext.Default.ProcessSpec));
+        try
+        {
+            return InitLauncher.SpawnAndHandshake(InitPath, ["containers-runtime", "exec-init", record.Bundle, processJson, nsDir + "mnt"],
+                namespaces, CgroupFor(record), stdin, stdout, stderr, warn);
+        }
+        finally { File.Delete(processJson); }
+    }
+
+    /// <summary>Waits for a child started by <see cref="Exec"/>; exit code as Docker reports it.</summary>
+    public static ExitStatus WaitProcess(int pid)
+    {
+        int status = Spawner.Wait(pid);
+        return new ExitStatus { ExitCode = ExitCodeFromWaitStatus(status, out int signal), Signal = signal, FinishedAt = DateTime.UtcNow };
+    }
+
+    /// <summary>The container's own process settings (from its config.json), as the base of an exec.</summary>
+    public ProcessSpec ContainerProcess(string id) => SpecFile.Load(store.Load(id).Bundle).Process!;
+
+    public ContainerState State(string id)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        return new ContainerState
+        {
+            Id = id, Pid = status == Status.Stopped ? 0 : record.Pid, Status = status, Bundle = record.Bundle,
+            Rootfs = record.Rootfs, Created = record.Created, Owner = "", Annotations = record.Annotations,
+        };
+    }
+
+    public IEnumerable<ContainerState> List() => store.List().Select(State);
+
+    /// <summary>The exit status once the container has stopped, else null.</summary>
+    public ExitStatus? ExitStatus(string id) => store.LoadExit(id);
+
+    /// <summary>Waits until the supervisor has recorded the exit (polls exit.json; usable after an engine restart).</summary>
+    public async Task<ExitStatus> WaitAsync(string id, CancellationToken cancel = default)
+    {
+        while (true)
+        {
+            var record = store.Load(id);
+            if (store.LoadExit(id) is { } exit) return exit;
+            if (!ProcessInfo.IsAlive(record.Pid, record.PidStartTime) && !ShimAlive(record))
+                return store.LoadExit(id) ?? new ExitStatus { ExitCode = 255, FinishedAt = DateTime.UtcNow };
+            await Task.Delay(20, cancel);
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to the init, or with <paramref name="all"/> to every process of the container.</summary>
+    public void Kill(string id, int signal, bool all = false)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        if (status == Status.Stopped) throw new InvalidContainerStateException(id, status, "kill");
+        if (all) foreach (var pid in CgroupFor(record).Pids()) kill(pid, signal);
+        else Check(kill(record.Pid, signal), $"kill {record.Pid} with signal {signal}");
+        // A frozen task only dies once thawed.
+        if (status == Status.Paused && signal == 9) CgroupFor(record).Thaw();
+    }
+
+    /// <summary>Docker's stop: the stop signal, then SIGKILL if the container is still running after the timeout.</summary>
+    public async Task<ExitStatus> StopAsync(string id, int signal = 15, TimeSpan? timeout = null)
+    {
+        if (StatusOf(store.Load(id)) != Status.Stopped) Kill(id, signal);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        try { return await WaitAsync(id, cts.Token); }
+        catch (OperationCanceledException)
+        {
+            if (StatusOf(store.Load(id)) != Status.Stopped) Kill(id, 9);
+            return await WaitAsync(id);
+        }
+    }
+
+    public void Pause(string id)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        if (status != Status.Running) throw new InvalidContainerStateException(id, status, "pause");
+        CgroupFor(record).Freeze();
+    }
+
+    public void Resume(string id)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        if (status != Status.Paused) throw new InvalidContainerStateException(id, status, "resume");
+        CgroupFor(record).Thaw();
+    }
+
+    /// <summary>Host PIDs of every process in the container.</summary>
+    public List<int> Pids(string id) => CgroupFor(store.Load(id)).Pids();
+
+    public CgroupStats Stats(string id) => CgroupFor(store.Load(id)).Stats();
+
+    /// <summary>runc delete: refuses a running container unless forced (then SIGKILL); removes cgroup and state.</summary>
+    public void Delete(string id, bool force = false)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        if (status is Status.Running or Status.Paused && !force) throw new InvalidContainerStateException(id, status, "delete (use --force)");
+        var cgroup = CgroupFor(record);
+        if (status != Status.Stopped)
+        {
+            kill(record.Pid, 9);
+            if (status == Status.Paused) cgroup.Thaw();
+        }
+        // Wait for the supervisor to reap and record; if it is gone (killed), the kernel reparented the init.
+        while (ProcessInfo.IsAlive(record.Pid, record.PidStartTime) || (record.ShimPid != Environment.ProcessId && ShimAlive(record) && store.LoadExit(id) is null))
+            Thread.Sleep(2);
+        if (record.CgroupCreated)
+        {
+            // Stragglers that escaped the PID namespace teardown (joined by exec into a shared PID namespace).
+            foreach (var pid in cgroup.Pids()) kill(pid, 9);
+            cgroup.Destroy();
+        }
+        store.Remove(id);
+    }
+
+    private static bool ShimAlive(ContainerRecord r) => r.ShimPid > 0 && ProcessInfo.Read(r.ShimPid) is { State: not ('Z' or 'X') };
+
+    private CgroupManager CgroupFor(ContainerRecord r) => CgroupManager.For(r.CgroupPath);
+
+    private string StatusOf(ContainerRecord r)
+    {
+        if (store.LoadExit(r.Id) is not null || !ProcessInfo.IsAlive(r.Pid, r.PidStartTime)) return Status.Stopped;
+        if (File.Exists(store.FifoPath(r.Id))) return Status.Created;
+        return CgroupFor(r).IsFrozen() ? Status.Paused : Status.Running;
+    }
+
+    /// <summary>runc spec: writes the default config.json into <paramref name="bundle"/>.</summary>
+    public static void WriteDefaultSpec(string bundle, bool overwrite = false)
+    {
+        string path = Path.Combine(bundle, "config.json");
+        if (File.Exists(path) && !overwrite) throw new IOException($"File {path} exists. Remove it first");
+        SpecFile.Save(bundle, DefaultSpec.Create());
+    }
+
+    public static string FeaturesJson() => System.Text.Json.JsonSerializer.Serialize(new Features(), SpecJsonContext.Default.Features);
+}

@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using static Containers.Runtime.Interop.Libc;
+
+namespace Containers.Runtime.Terminal;
+
+/// <summary>
+/// runc's --console-socket protocol: the container's init creates the pty pair inside the container's devpts
+/// instance and sends the master over a Unix socket with SCM_RIGHTS (payload: the pty's name). The engine listens
+/// with <see cref="Listen"/> and receives the master with <see cref="ReceiveMaster"/>; the init side is <see cref="SendFd"/>.
+/// </summary>
+public sealed unsafe partial class ConsoleSocket : IDisposable
+{
+    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int socket(int domain, int type, int protocol);
+    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int bind(int fd, byte* addr, int len);
+    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int listen(int fd, int backlog);
+    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int accept4(int fd, void* addr, void* len, int flags);
+    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int connect(int fd, byte* addr, int len);
+    [LibraryImport("libc.so.6", SetLastError = true)] private static partial nint recvmsg(int fd, void* msg, int flags);
+
+    private const int AF_UNIX = 1, SOCK_STREAM = 1, SOL_SOCKET = 1, SCM_RIGHTS = 1;
+    private int listener;
+    public string Path { get; }
+
+    private ConsoleSocket(int fd, string path) { listener = fd; Path = path; }
+
+    public static ConsoleSocket Listen(string path)
+    {
+        int fd = Check(socket(AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0), "socket(AF_UNIX)");
+        try
+        {
+            byte* addr = stackalloc byte[110];
+            int len = Address(path, addr);
+            Check(bind(fd, addr, len), $"bind {path}");
+            Check(listen(fd, 1), $"listen {path}");
+            return new ConsoleSocket(fd, path);
+        }
+        catch { close(fd); throw; }
+    }
+
+    /// <summary>Accepts the init's connection and returns the pty master it sends (the caller owns the descriptor).</summary>
+    public int ReceiveMaster()
+    {
+        int conn = Check(accept4(listener, null, null, O_CLOEXEC), $"accept on {Path}");
+        try
+        {
+            byte* name = stackalloc byte[256];
+            byte* control = stackalloc byte[64];
+            nint* iov = stackalloc nint[2] { (nint)name, 256 };
+            byte* msg = stackalloc byte[56];
+            new Span<byte>(msg, 56).Clear();
+            *(nint**)(msg + 16) = iov;           // msg_iov
+            *(nint*)(msg + 24) = 1;               // msg_iovlen
+            *(byte**)(msg + 32) = control;        // msg_control
+            *(nint*)(msg + 40) = 64;              // msg_controllen
+            if (recvmsg(conn, msg, O_CLOEXEC /* MSG_CMSG_CLOEXEC has the same value */) < 0) throw new Interop.SyscallException($"recvmsg on {Path}", Errno);
+            if (*(nint*)(msg + 40) < 20 || *(int*)(control + 8) != SOL_SOCKET || *(int*)(control + 12) != SCM_RIGHTS)
+                throw new IOException($"console socket {Path}: the peer sent no file descriptor");
+            return *(int*)(control + 16);
+        }
+        finally { close(conn); }
+    }
+
+    /// <summary>Connects to <paramref name="path"/> and sends <paramref name="fd"/> with <paramref name="name"/> as payload.</summary>
+    public static void SendFd(string path, int fd, string name)
+    {
+        int s = Check(socket(AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0), "socket(AF_UNIX)");
+        try
+        {
+            byte* addr = stackalloc byte[110];
+            int len = Address(path, addr);
+            Check(connect(s, addr, len), $"connect to console socket {path}");
+            byte[] payload = Encoding.UTF8.GetBytes(name);
+            fixed (byte* p = payload)
+            {
+                byte* control = stackalloc byte[24];
+                new Span<byte>(control, 24).Clear();
+                *(nint*)control = 20;                 // cmsg_len = CMSG_LEN(sizeof(int))
+                *(int*)(control + 8) = SOL_SOCKET;
+                *(int*)(control + 12) = SCM_RIGHTS;
+                *(int*)(control + 16) = fd;
+                nint* iov = stackalloc nint[2] { (nint)p, payload.Length };
+                byte* msg = stackalloc byte[56];
+                new Span<byte>(msg, 56).Clear();
+                *(nint**)(msg + 16) = iov;
+                *(nint*)(msg + 24) = 1;
+                *(byte**)(msg + 32) = control;
+                *(nint*)(msg + 40) = 24;             // CMSG_SPACE(sizeof(int))
+                if (sendmsg(s, msg, 0x4000 /* MSG_NOSIGNAL */) < 0) throw new Interop.SyscallException($"sendmsg to {path}", Errno);
+            }
+        }
+        finally { close(s); }
+    }
+
+    private static int Address(string path, byte* addr)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(path);
+        if (bytes.Length > 107) throw new ArgumentException($"console socket path '{path}' is longer than 107 bytes", nameof(path));
+        new Span<byte>(addr, 110).Clear();
+        *(short*)addr = AF_UNIX;
+        bytes.CopyTo(new Span<byte>(addr + 2, 108));
+        return 2 + bytes.Length + 1;
+    }
+
+    public void Dispose()
+    {
+        if (listener >= 0) { close(listener); listener = -1; try { File.Delete(Path); } catch (IOException) { } }
+    }
+}

@@ -1,0 +1,82 @@
+using Containers.Runtime.Launch;
+using Containers.Runtime.Spec;
+using Containers.Runtime.State;
+
+namespace Containers.Runtime.Tests;
+
+/// <summary>exec: a new process joins a running container's namespaces, cgroup and security settings.</summary>
+public sealed class ExecTests : IDisposable
+{
+    private readonly RuntimeFixture f = new();
+    public void Dispose() => f.Dispose();
+
+    private string StartSleeper(Action<TestBundle>? configure = null)
+    {
+        var b = f.Bundle("sleep", "1000");
+        b.Spec.Hostname = "exec-box";
+        configure?.Invoke(b);
+        b.Save();
+        var (id, _, _) = f.Create(b);
+        f.Runtime.Start(id);
+        return id;
+    }
+
+    [Fact]
+    public void ExecJoinsTheContainersNamespacesAndCgroup()
+    {
+        string id = StartSleeper();
+        var cli = f.Cli("exec", "--env", "FOO=bar", "--cwd", "/dev", id, "sh", "-c",
+            "echo foo=$FOO cwd=$(pwd) host=$(hostname); ps -o pid,args | grep '^ *1 '; ls /proc | grep -c '^[0-9]'; exit 4");
+        Assert.Equal(4, cli.ExitCode);
+        var lines = cli.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("foo=bar cwd=/dev host=exec-box", lines[0]);
+        Assert.Equal("1 sleep 1000", lines[1].Trim()); // the container's PID 1 is visible: same PID namespace
+        Assert.InRange(int.Parse(lines[2]), 2, 6); // container processes only, not the host's
+        // While it ran it was in the container's cgroup: the cgroup's process list now holds only the init again.
+        Assert.Equal([f.Runtime.State(id).Pid], f.Runtime.Pids(id));
+    }
+
+    [Fact]
+    public void ExecThroughTheLibraryAsAnotherUserWithTheContainersCapabilities()
+    {
+        string id = StartSleeper();
+        var process = f.Runtime.ContainerProcess(id);
+        process.Args = ["sh", "-c", "id -u; id -g; grep CapBnd /proc/self/status"];
+        process.User = new UserSpec { Uid = 1000, Gid = 1000 };
+        string outPath = Path.Combine(Path.GetTempPath(), $"crt-exec-{Guid.NewGuid():N}");
+        try
+        {
+            int pid;
+            using (var stdout = File.OpenHandle(outPath, FileMode.Create, FileAccess.Write))
+                pid = f.Runtime.Exec(id, process, 0, (int)stdout.DangerousGetHandle(), 2);
+            Assert.Equal(0, ContainerRuntime.WaitProcess(pid).ExitCode);
+            Assert.Equal("1000\n1000\nCapBnd:\t0000000020000420\n", File.ReadAllText(outPath));
+        }
+        finally { File.Delete(outPath); }
+    }
+
+    [Fact]
+    public void ExecErrorsAreClear()
+    {
+        string id = StartSleeper();
+        var missing = Assert.Throws<ContainerStartException>(() =>
+        {
+            var p = f.Runtime.ContainerProcess(id);
+            p.Args = ["no-such-tool"];
+            f.Runtime.Exec(id, p);
+        });
+        Assert.Contains("\"no-such-tool\": executable file not found", missing.Message);
+        f.Runtime.Kill(id, 9);
+        f.Runtime.WaitAsync(id).GetAwaiter().GetResult();
+        var stopped = Assert.Throws<InvalidContainerStateException>(() => f.Runtime.Exec(id, f.Runtime.ContainerProcess(id)));
+        Assert.Contains("stopped", stopped.Message);
+    }
+
+    [Fact]
+    public void ExecUnderTheDockerSeccompProfileIsFiltered()
+    {
+        string id = StartSleeper(b => b.Spec.Linux!.Seccomp = Security.DockerSeccompProfile.Create(Security.Capabilities.DockerDefault));
+        var cli = f.Cli("exec", id, "sh", "-c", "grep Seccomp: /proc/self/status; unshare -U true && echo unshared || echo refused");
+        Assert.Equal("Seccomp:\t2\nrefused\n", cli.Stdout);
+    }
+}
