@@ -35,7 +35,7 @@ public static class LayerDiff
             switch (st.Type)
             {
                 case Native.SIfDir:
-                    entry = Entry(TarEntryType.Directory, name, st);
+                    entry = Entry(TarEntryType.Directory, name, st, Xattrs(path));
                     break;
                 case Native.SIfReg when st.Links > 1 && firstPathOfInode.TryGetValue(st.Inode, out var first):
                     entry = Entry(TarEntryType.HardLink, name, st);
@@ -43,21 +43,21 @@ public static class LayerDiff
                     break;
                 case Native.SIfReg:
                     if (st.Links > 1) firstPathOfInode[st.Inode] = relative;
-                    entry = Entry(TarEntryType.RegularFile, name, st);
+                    entry = Entry(TarEntryType.RegularFile, name, st, Xattrs(path));
                     entry.DataStream = File.OpenRead(path);
                     break;
                 case Native.SIfLnk:
-                    entry = Entry(TarEntryType.SymbolicLink, name, st);
+                    entry = Entry(TarEntryType.SymbolicLink, name, st, Xattrs(path));
                     entry.LinkName = new FileInfo(path).LinkTarget ?? "";
                     break;
                 case Native.SIfChr or Native.SIfBlk:
-                    var device = (PaxTarEntry)Entry(st.Type == Native.SIfChr ? TarEntryType.CharacterDevice : TarEntryType.BlockDevice, name, st);
+                    var device = (PaxTarEntry)Entry(st.Type == Native.SIfChr ? TarEntryType.CharacterDevice : TarEntryType.BlockDevice, name, st, Xattrs(path));
                     device.DeviceMajor = (int)st.RdevMajor;
                     device.DeviceMinor = (int)st.RdevMinor;
                     entry = device;
                     break;
                 case Native.SIfIfo:
-                    entry = Entry(TarEntryType.Fifo, name, st);
+                    entry = Entry(TarEntryType.Fifo, name, st, Xattrs(path));
                     break;
                 default:
                     continue; // sockets are not part of a layer
@@ -83,6 +83,13 @@ public static class LayerDiff
         }
     }
 
+    /// <summary>Extended attributes as PAX records, except overlayfs's own bookkeeping.</summary>
+    private static Dictionary<string, string> Xattrs(string path) =>
+        Native.ListXattrs(path).Where(n => !n.StartsWith("trusted.overlay.", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(n => (n, Native.GetXattr(path, n)))
+            .Where(x => x.Item2 is not null)
+            .ToDictionary(x => "SCHILY.xattr." + x.n, x => Encoding.UTF8.GetString(x.Item2!));
+
     /// <summary>A whiteout or opaque marker: an empty file whose time is fixed, since when a file was deleted is not content.</summary>
     private static TarEntry Marker(string name, Native.Stat st)
     {
@@ -93,10 +100,9 @@ public static class LayerDiff
         return entry;
     }
 
-    private static TarEntry Entry(TarEntryType type, string name, Native.Stat st)
+    private static TarEntry Entry(TarEntryType type, string name, Native.Stat st, Dictionary<string, string>? xattrs = null)
     {
-        var attributes = new Dictionary<string, string>();
-        var entry = new PaxTarEntry(type, name, attributes)
+        var entry = new PaxTarEntry(type, name, xattrs ?? [])
         {
             Uid = st.Uid,
             Gid = st.Gid,

@@ -146,6 +146,7 @@ public sealed class SnapshotterTests : IDisposable
             Directory.Delete(Path.Combine(root, "d"), recursive: true);
             Directory.CreateDirectory(Path.Combine(root, "d"));
             File.WriteAllText(Path.Combine(root, "d/new"), "n");
+            Native.SetXattr(Path.Combine(root, "d/new"), "user.origin", "container"u8);
             foreach (var f in new[] { "a/x", "d/new" }) Native.SetTimes(Path.Combine(root, f), Layer.Time);
             foreach (var d in new[] { "a", "d" }) Native.SetTimes(Path.Combine(root, d), Layer.Time);
             using var output = new MemoryStream();
@@ -174,6 +175,7 @@ public sealed class SnapshotterTests : IDisposable
         Assert.Equal("changed", File.ReadAllText(Path.Combine(merged, "a/x")));
         Assert.False(File.Exists(Path.Combine(merged, "a/y")));
         Assert.Equal(["new"], Directory.EnumerateFileSystemEntries(Path.Combine(merged, "d")).Select(Path.GetFileName));
+        Assert.Equal("container"u8.ToArray(), Native.GetXattr(Path.Combine(merged, "d/new"), "user.origin"));
     }
 
     [Fact]
