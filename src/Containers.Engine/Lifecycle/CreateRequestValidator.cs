@@ -75,7 +75,7 @@ public static class CreateRequestValidator
     {
         try
         {
-            Capabilities.Effective(host.Privileged, host.CapAdd, host.CapDrop);
+            ContainerSpecBuilder.EffectiveCapabilities(host);
         }
         catch (ArgumentException e)
         {

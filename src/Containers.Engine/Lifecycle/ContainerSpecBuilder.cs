@@ -1,0 +1,121 @@
+using Containers.Api;
+using Containers.Runtime.Security;
+using Containers.Runtime.Spec;
+using RuntimeMount = Containers.Runtime.Spec.MountSpec;
+
+namespace Containers.Engine.Lifecycle;
+
+/// <summary>
+/// Turns a container's Docker settings (its merged Config and its HostConfig) into the OCI runtime spec the runtime
+/// runs: process, hostname, mounts (the runtime's defaults plus /etc/hostname, /etc/hosts, /etc/resolv.conf, tmpfs and
+/// /dev/shm size), namespaces by network mode, capabilities, seccomp, no_new_privs, rlimits, sysctls and cgroup resources.
+/// </summary>
+public static class ContainerSpecBuilder
+{
+    private const long DefaultShmSize = 64L * 1024 * 1024;
+    private const ulong CpuPeriod = 100_000;
+
+    /// <summary>Docker's capability arithmetic: all for privileged, else the default set with --cap-add/--cap-drop.</summary>
+    public static List<string> EffectiveCapabilities(HostConfig host) => host.Privileged
+        ? [.. Capabilities.Names]
+        : Capabilities.Adjust(Capabilities.DockerDefault, host.CapAdd ?? [], host.CapDrop ?? []);
+
+    /// <param name="user">The process's user, resolved against the container's /etc/passwd and /etc/group.</param>
+    /// <param name="containerDirectory">Holds the hostname, hosts and resolv.conf files bind-mounted into the container.</param>
+    /// <param name="networkNamespacePath">For <c>container:ID</c> network mode: the other container's network namespace.</param>
+    public static RuntimeSpec Build(ContainerRecord container, string rootfs, string containerDirectory, UserSpec user, string? networkNamespacePath = null)
+    {
+        var config = container.Config;
+        var host = container.HostConfig;
+        var spec = DefaultSpec.Create();
+        var capabilities = EffectiveCapabilities(host);
+
+        spec.Root = new RootSpec { Path = rootfs, Readonly = host.ReadonlyRootfs };
+        spec.Hostname = config.Hostname;
+        spec.Domainname = config.Domainname.Length > 0 ? config.Domainname : null;
+        spec.Process = new ProcessSpec
+        {
+            Terminal = config.Tty,
+            Args = [container.Path, .. container.Args],
+            Env = config.Env,
+            Cwd = config.WorkingDir.Length > 0 ? config.WorkingDir : "/",
+            User = user,
+            Capabilities = new CapabilitiesSpec { Bounding = capabilities, Effective = capabilities, Permitted = capabilities },
+            NoNewPrivileges = (host.SecurityOpt ?? []).Any(o => o is "no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true"),
+            OomScoreAdj = host.OomScoreAdj,
+            Rlimits = host.Ulimits?.Select(u => new RlimitSpec { Type = "RLIMIT_" + u.Name.ToUpperInvariant(), Soft = (ulong)u.Soft, Hard = (ulong)u.Hard }).ToList()
+                ?? spec.Process?.Rlimits,
+        };
+
+        var mounts = spec.Mounts!.Where(m => m.Destination != "/dev/shm").ToList();
+        mounts.Add(new RuntimeMount
+        {
+            Destination = "/dev/shm", Type = "tmpfs", Source = "shm",
+            Options = ["nosuid", "noexec", "nodev", "mode=1777", $"size={(host.ShmSize > 0 ? host.ShmSize : DefaultShmSize)}"],
+        });
+        foreach (var file in new[] { "hostname", "hosts", "resolv.conf" })
+            mounts.Add(new RuntimeMount { Destination = "/etc/" + file, Type = "bind", Source = Path.Combine(containerDirectory, file), Options = ["rbind", "rprivate"] });
+        foreach (var (destination, options) in host.Tmpfs ?? [])
+            mounts.Add(new RuntimeMount { Destination = destination, Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev", .. options.Split(',', StringSplitOptions.RemoveEmptyEntries)] });
+        spec.Mounts = mounts;
+
+        var linux = spec.Linux!;
+        linux.Namespaces = Namespaces(host.NetworkMode, networkNamespacePath);
+        linux.Sysctl = host.Sysctls;
+        linux.Resources = Resources(host);
+        linux.CgroupsPath = "/containers-engine/" + container.Id;
+        var unconfined = host.Privileged || (host.SecurityOpt ?? []).Contains("seccomp=unconfined");
+        linux.Seccomp = unconfined ? null : DockerSeccompProfile.Create(capabilities);
+        if (host.Privileged)
+        {
+            linux.MaskedPaths = [];
+            linux.ReadonlyPaths = [];
+        }
+        return spec;
+    }
+
+    private static List<NamespaceSpec> Namespaces(string networkMode, string? networkNamespacePath)
+    {
+        var namespaces = new List<NamespaceSpec> { new() { Type = "pid" }, new() { Type = "ipc" }, new() { Type = "uts" }, new() { Type = "mount" } };
+        if (networkMode.StartsWith("container:", StringComparison.Ordinal))
+            namespaces.Add(new NamespaceSpec { Type = "network", Path = networkNamespacePath ?? throw new ArgumentException("container network mode needs the other container's namespace") });
+        else if (networkMode != "host")
+            namespaces.Add(new NamespaceSpec { Type = "network" }); // none, and (until bridges exist) the default: loopback only
+        return namespaces;
+    }
+
+    private static ResourcesSpec Resources(HostConfig host)
+    {
+        var resources = new ResourcesSpec();
+        if (host.Memory > 0 || host.MemoryReservation > 0)
+        {
+            resources.Memory = new MemorySpec
+            {
+                Limit = host.Memory > 0 ? host.Memory : null,
+                Reservation = host.MemoryReservation > 0 ? host.MemoryReservation : null,
+                // Docker's default: as much swap as memory (MemorySwap = 2 x Memory); -1 means unlimited swap.
+                Swap = host.MemorySwap switch { -1 => -1, > 0 => host.MemorySwap, _ => host.Memory > 0 ? host.Memory * 2 : null },
+            };
+        }
+        var cpu = new CpuSpec
+        {
+            Shares = host.CpuShares > 0 ? (ulong)host.CpuShares : null,
+            Cpus = string.IsNullOrEmpty(host.CpusetCpus) ? null : host.CpusetCpus,
+            Mems = string.IsNullOrEmpty(host.CpusetMems) ? null : host.CpusetMems,
+        };
+        if (host.NanoCpus > 0)
+        {
+            cpu.Period = CpuPeriod;
+            cpu.Quota = host.NanoCpus * (long)CpuPeriod / 1_000_000_000;
+        }
+        else if (host.CpuQuota > 0)
+        {
+            cpu.Quota = host.CpuQuota;
+            cpu.Period = host.CpuPeriod > 0 ? (ulong)host.CpuPeriod : CpuPeriod;
+        }
+        if (cpu.Shares is not null || cpu.Quota is not null || cpu.Cpus is not null || cpu.Mems is not null) resources.Cpu = cpu;
+        if (host.PidsLimit is > 0) resources.Pids = new PidsSpec { Limit = host.PidsLimit.Value };
+        if (host.BlkioWeight > 0) resources.BlockIO = new BlockIOSpec { Weight = (ushort)host.BlkioWeight };
+        return resources;
+    }
+}
