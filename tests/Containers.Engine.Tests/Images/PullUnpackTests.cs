@@ -39,6 +39,35 @@ public sealed class PullUnpackTests : IDisposable
     }
 
     [Fact]
+    public async Task An_image_a_container_uses_is_not_removed_unless_forced()
+    {
+        using var dir = new TempDirectory();
+        var engineDir = Path.Combine(dir, "engine");
+        string imageId;
+        await using (var first = await EngineProcess.StartInAsync(engineDir, []))
+        {
+            var (pulled, _, error) = await DockerCli.RunAsync("unix://" + first.SocketPath, "pull", _image);
+            Assert.True(pulled == 0, error);
+            using var client = first.CreateClient();
+            imageId = (await client.InspectImageAsync(_image)).Id;
+        }
+        // A stopped container of that image, recorded as the engine records containers.
+        new Containers.Engine.Lifecycle.ContainerStore(Path.Combine(engineDir, "data")).Add(
+            new Containers.Engine.Lifecycle.ContainerRecord { Id = Containers.Engine.Lifecycle.ContainerStore.NewId(), ImageId = imageId, ImageName = _image, Created = DateTimeOffset.UtcNow,
+                State = new Containers.Api.ContainerState { Status = "exited" } }, "user-of-image");
+
+        await using var engine = await EngineProcess.StartInAsync(engineDir, []);
+        var host = "unix://" + engine.SocketPath;
+        var (code, _, stderr) = await DockerCli.RunAsync(host, "rmi", imageId);
+        Assert.NotEqual(0, code);
+        Assert.Contains("conflict", stderr, StringComparison.OrdinalIgnoreCase);
+        using (var client = engine.CreateClient())
+            Assert.Equal(1, (await client.GetInfoAsync()).Containers);
+        (code, _, stderr) = await DockerCli.RunAsync(host, "rmi", "-f", imageId);
+        Assert.True(code == 0, stderr);
+    }
+
+    [Fact]
     public async Task The_native_driver_is_used_when_configured()
     {
         await using var engine = await EngineProcess.StartAsync("--storage-driver", "native");
