@@ -16,7 +16,10 @@ groups+=("$rest")
 layers=(); diff_ids=()
 for g in "${groups[@]}"; do
   # shellcheck disable=SC2086
-  (cd "$rootfs" && tar --sort=name --numeric-owner --xattrs -cf "$work/layer.tar" $(for p in $g; do [ -e "$p" ] && echo "$p"; done))
+  present=$(cd "$rootfs" && for p in $g; do [ -e "$p" ] && echo "$p"; done || true)
+  [ -n "$present" ] || continue # a small root filesystem has no such directories
+  # shellcheck disable=SC2086
+  (cd "$rootfs" && tar --sort=name --numeric-owner --xattrs -cf "$work/layer.tar" $present)
   diff_ids+=("sha256:$(sha256sum "$work/layer.tar" | cut -d' ' -f1)")
   gzip -n -6 -c "$work/layer.tar" >"$work/layer.tar.gz"
   d=$(sha256sum "$work/layer.tar.gz" | cut -d' ' -f1)

@@ -74,11 +74,16 @@ public static class ErrorHandling
         return $"malformed JSON body{position}{path}";
     }
 
+    /// <summary>
+    /// Writes <c>{"message": ...}</c> with the Content-Type exactly <c>application/json</c>: the docker CLI only parses
+    /// error bodies with that exact type (a charset parameter makes it print the raw JSON).
+    /// </summary>
     public static Task WriteErrorAsync(HttpContext context, int status, string message)
     {
         context.Response.Clear();
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new ErrorResponse { Message = message }, ApiJson.Context.ErrorResponse);
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new ErrorResponse { Message = message }, ApiJson.Context.ErrorResponse, context.RequestAborted);
     }
 
     private static string OriginalPath(HttpContext context) =>

@@ -60,6 +60,8 @@ public static class EngineHost
         });
         builder.Services.AddRouting();
 
+        builder.Services.AddSingleton(services => new ContainerService(containers, services.GetRequiredService<ImageService>(), settings, events, Environment.ProcessorCount));
+
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine");
         foreach (var warning in warnings) logger.LogWarning("{Warning}", warning);
@@ -71,6 +73,7 @@ public static class EngineHost
         app.MapSystemEndpoints();
         app.MapVolumeEndpoints();
         app.MapImageEndpoints();
+        app.MapContainerEndpoints();
         app.MapFallback((HttpContext context) => ErrorHandling.WriteErrorAsync(context, 404,
             $"page not found: {context.Request.Method} {context.Items[ApiVersioning.OriginalPathKey] as string ?? context.Request.Path.Value}"));
 

@@ -31,7 +31,8 @@ public static class ContainerViews
         Names = ["/" + r.Name],
         Image = r.ImageName,
         ImageID = r.ImageId,
-        Command = string.Join(' ', new[] { r.Path }.Concat(r.Args)).Trim(),
+        // As dockerd shows it: arguments containing spaces in single quotes.
+        Command = string.Join(' ', r.Args.Select(a => a.Contains(' ') ? $"'{a}'" : a).Prepend(r.Path)).Trim(),
         Created = r.Created.ToUnixTimeSeconds(),
         Labels = r.Config.Labels,
         State = r.State.Status,

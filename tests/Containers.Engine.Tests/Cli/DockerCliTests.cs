@@ -72,6 +72,6 @@ public sealed class DockerCliTests(EngineFixture fixture) : IClassFixture<Engine
     {
         var (code, _, stderr) = await DockerCli.RunAsync(Host, "volume", "create", "bad/name");
         Assert.NotEqual(0, code);
-        Assert.Contains("includes invalid characters for a local volume name", stderr);
+        Assert.StartsWith("Error response from daemon: \"bad/name\" includes invalid characters for a local volume name", stderr.Trim());
     }
 }

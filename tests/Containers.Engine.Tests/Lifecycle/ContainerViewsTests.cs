@@ -41,6 +41,8 @@ public sealed class ContainerViewsTests
         var record = new ContainerRecord { Id = "abc", Name = "web", Path = "sh", Args = ["-c", "true"], Created = Now };
         Assert.Equal(["/web"], ContainerViews.Summary(record, Now).Names);
         Assert.Equal("sh -c true", ContainerViews.Summary(record, Now).Command);
+        record.Args = ["-c", "echo hi"];
+        Assert.Equal("sh -c 'echo hi'", ContainerViews.Summary(record, Now).Command);
         Assert.Equal("/web", ContainerViews.Inspect(record, "/d", "overlayfs").Name);
     }
 }
