@@ -17,6 +17,10 @@
         'Get-ContainerImage'
         'Remove-ContainerImage'
         'Add-ContainerImageTag'
+        'Get-Container'
+        'New-Container'
+        'Rename-Container'
+        'Remove-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
