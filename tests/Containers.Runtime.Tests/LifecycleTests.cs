@@ -77,6 +77,27 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
+    public void PauseRightAfterStartNeverCatchesTheInitInsideExecve()
+    {
+        // Regression: start used to return before the init's execve finished; freezing then deadlocked
+        // (execve waits for the frozen sibling threads to die). start now returns only once the program runs.
+        for (int i = 0; i < 5; i++)
+        {
+            var (id, _, _) = f.Create(f.Bundle("sleep", "1000"));
+            var cycle = Task.Run(() =>
+            {
+                f.Runtime.Start(id);
+                Assert.Equal("sleep", File.ReadAllText($"/proc/{f.Runtime.State(id).Pid}/comm").Trim());
+                f.Runtime.Pause(id);
+                f.Runtime.Resume(id);
+                f.Runtime.Delete(id, force: true);
+            });
+            Assert.True(cycle.Wait(TimeSpan.FromMinutes(2)), "pause after start hung (deadlock guard)");
+            cycle.GetAwaiter().GetResult();
+        }
+    }
+
+    [Fact]
     public void StartTwiceAndDeleteRunningAreRefusedWithClearErrors()
     {
         var (id, _, _) = f.Create(f.Bundle("sleep", "1000"));
