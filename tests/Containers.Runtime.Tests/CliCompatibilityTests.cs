@@ -123,3 +123,22 @@ public sealed class CliCompatibilityTests : IDisposable
         Assert.Contains("unknown signal 'SIGNOPE'", badSignal.Stderr);
     }
 }
+
+/// <summary>The global --log/--log-format flags containerd's runc shim passes.</summary>
+public sealed class CliLogTests : IDisposable
+{
+    private readonly RuntimeFixture f = new();
+    public void Dispose() => f.Dispose();
+
+    [Fact]
+    public void ErrorsGoToTheJsonLogFileAsContainerdExpects()
+    {
+        string log = Path.Combine(f.Root, "log.json");
+        var r = f.Exec(RuntimeFixture.Binary, "--root", f.Root, "--log", log, "--log-format", "json", "create", "--bundle", "/nonexistent-bundle", f.NewId());
+        Assert.Equal(1, r.ExitCode);
+        var entry = JsonNode.Parse(File.ReadAllLines(log).Last())!;
+        Assert.Equal("error", (string?)entry["level"]);
+        Assert.Contains("/nonexistent-bundle/config.json", (string?)entry["msg"]);
+        Assert.NotNull((string?)entry["time"]);
+    }
+}
