@@ -168,14 +168,17 @@ public sealed class LeakTests : IDisposable
     [Fact]
     public void DeleteLeavesNoMountsCgroupsFdsOrState()
     {
-        int Mounts() => File.ReadAllLines("/proc/self/mountinfo").Length;
+        // Only what this runtime could leak is counted, so other test assemblies running alongside in CI cannot
+        // disturb it: host mounts under our bundles/state roots, cgroups under every controller's containers-runtime/.
+        int Mounts() => File.ReadAllLines("/proc/self/mountinfo").Count(l => l.Contains("/crt-") || l.Contains("containers-runtime"));
         int Fds() => Directory.GetFiles("/proc/self/fd").Length;
-        int Cgroups() => Directory.GetDirectories("/sys/fs/cgroup/memory").Sum(d => Directory.GetDirectories(d).Length)
-            + (Directory.Exists("/sys/fs/cgroup/pids/containers-runtime") ? Directory.GetDirectories("/sys/fs/cgroup/pids/containers-runtime").Length : 0);
+        int Cgroups() => Directory.GetDirectories("/sys/fs/cgroup")
+            .Select(c => Path.Combine(c, "containers-runtime")).Where(Directory.Exists).Sum(d => Directory.GetDirectories(d).Length);
         // Warm up once so lazily created runtime files (thread pool, etc.) are not counted as leaks.
         f.Run(f.Bundle("true"));
         int mounts = Mounts(), fds = Fds(), cgroups = Cgroups();
-        for (int i = 0; i < 3; i++)
+        const int cycles = 8;
+        for (int i = 0; i < cycles; i++)
         {
             var (id, _, _) = f.Create(f.Bundle("sleep", "1000"));
             f.Runtime.Start(id);
@@ -186,6 +189,8 @@ public sealed class LeakTests : IDisposable
         f.Run(f.Bundle("true"));
         Assert.Equal(mounts, Mounts());
         Assert.Equal(cgroups, Cgroups());
-        Assert.Equal(fds, Fds());
+        // The test host itself opens and closes descriptors now and then (runner pipes, thread pool), so fds are
+        // judged by growth: a descriptor leaked per container would add at least `cycles`.
+        Assert.True(Fds() - fds < cycles, $"descriptors grew from {fds} to {Fds()} over {cycles} containers");
     }
 }
