@@ -60,7 +60,7 @@ public sealed class CliCompatibilityTests : IDisposable
     }
 
     [Fact]
-    public void CreateStartStateKillDeleteLikeRunc()
+    public async Task CreateStartStateKillDeleteLikeRunc()
     {
         var b = RuncBundle("sleep 1000");
         string id = f.NewId();
@@ -86,7 +86,7 @@ public sealed class CliCompatibilityTests : IDisposable
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("running", refused.Stderr);
         Assert.Equal(0, f.Cli("kill", id, "KILL").ExitCode);
-        f.Runtime.WaitAsync(id).GetAwaiter().GetResult();
+        await f.Runtime.WaitAsync(id);
         Assert.Equal("stopped", (string?)JsonNode.Parse(f.Cli("state", id).Stdout)!["status"]);
         Assert.Equal(0, f.Cli("delete", id).ExitCode);
         var gone = f.Cli("state", id);

@@ -25,13 +25,13 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
-    public void KillWithSignalReports128PlusN()
+    public async Task KillWithSignalReports128PlusN()
     {
         var (id, _, _) = f.Create(f.Bundle("sleep", "1000"));
         f.Runtime.Start(id);
         Assert.Equal(Status.Running, f.Runtime.State(id).Status);
         f.Runtime.Kill(id, 9);
-        var exit = f.Runtime.WaitAsync(id).GetAwaiter().GetResult();
+        var exit = await f.Runtime.WaitAsync(id);
         Assert.Equal(137, exit.ExitCode);
         Assert.Equal(9, exit.Signal);
         Assert.Equal(Status.Stopped, f.Runtime.State(id).Status);
@@ -39,19 +39,19 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
-    public void StopSendsTheSignalThenSigkillAfterTheTimeout()
+    public async Task StopSendsTheSignalThenSigkillAfterTheTimeout()
     {
         // sleep as PID 1 has no TERM handler, and PID 1 ignores unhandled signals: only the SIGKILL fallback ends it.
         var (ignoring, _, _) = f.Create(f.Bundle("sleep", "1000"));
         f.Runtime.Start(ignoring);
-        var killed = f.Runtime.StopAsync(ignoring, 15, TimeSpan.FromMilliseconds(300)).GetAwaiter().GetResult();
+        var killed = await f.Runtime.StopAsync(ignoring, 15, TimeSpan.FromMilliseconds(300));
         Assert.Equal(137, killed.ExitCode);
 
         // A handler for TERM exits on its own with its own code.
         var (handling, outPath, _) = f.Create(f.Bundle("sh", "-c", "trap 'exit 3' TERM; echo ready; while true; do sleep 0.05; done"));
         f.Runtime.Start(handling);
         RuntimeFixture.WaitForText(outPath, "ready"); // a signal sent before the trap exists would be ignored by PID 1
-        var stopped = f.Runtime.StopAsync(handling, 15, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        var stopped = await f.Runtime.StopAsync(handling, 15, TimeSpan.FromSeconds(30));
         Assert.Equal(3, stopped.ExitCode);
         Assert.Equal(0, stopped.Signal);
     }
@@ -77,7 +77,7 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
-    public void PauseRightAfterStartNeverCatchesTheInitInsideExecve()
+    public async Task PauseRightAfterStartNeverCatchesTheInitInsideExecve()
     {
         // Regression: start used to return before the init's execve finished; freezing then deadlocked
         // (execve waits for the frozen sibling threads to die). start now returns only once the program runs.
@@ -92,8 +92,7 @@ public sealed class LifecycleTests : IDisposable
                 f.Runtime.Resume(id);
                 f.Runtime.Delete(id, force: true);
             });
-            Assert.True(cycle.Wait(TimeSpan.FromMinutes(2)), "pause after start hung (deadlock guard)");
-            cycle.GetAwaiter().GetResult();
+            await cycle.WaitAsync(TimeSpan.FromMinutes(2)); // deadlock guard: throws TimeoutException if pause hangs
         }
     }
 
@@ -136,7 +135,7 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
-    public void ContainerOutlivesItsCreatorAndTheShimRecordsTheExit()
+    public async Task ContainerOutlivesItsCreatorAndTheShimRecordsTheExit()
     {
         // The CLI processes exit after each verb: only the shim stays to reap the init and record its exit (live restore).
         var b = f.Bundle("sh", "-c", "read x < /dev/shm/never 2>/dev/null; sleep 1000");
@@ -148,7 +147,7 @@ public sealed class LifecycleTests : IDisposable
         var restarted = new ContainerRuntime(f.Root, RuntimeFixture.Binary);
         Assert.Equal(Status.Running, restarted.State(id).Status);
         Assert.Equal(0, f.Cli("kill", id, "SIGKILL").ExitCode);
-        var exit = restarted.WaitAsync(id).GetAwaiter().GetResult();
+        var exit = await restarted.WaitAsync(id);
         Assert.Equal(137, exit.ExitCode);
         Assert.Equal(0, f.Cli("delete", id).ExitCode);
     }
