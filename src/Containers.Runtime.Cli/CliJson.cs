@@ -7,6 +7,5 @@ namespace Containers.Runtime.Cli;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ContainerState))]
 [JsonSerializable(typeof(Containers.Runtime.Spec.ProcessSpec))]
-[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(List<int>))]
 internal sealed partial class CliJson : JsonSerializerContext;

@@ -26,14 +26,14 @@ internal sealed class CommandLine
             string a = args[i];
             if (a == "--") { cl.AddPositionals(args[(i + 1)..]); break; }
             string? name = a.StartsWith("--") ? a[2..] : Aliases.GetValueOrDefault(a);
-            if (name is null || (a.StartsWith('-') && a.Length > 1 && cl.Verb is not null && cl.Positionals.Count > 0 && cl.Verb is "exec"))
+            if (name is null)
             {
                 if (a.StartsWith('-') && a.Length > 1 && cl.Positionals.Count == 0) throw new UsageException($"unknown flag '{a}'");
                 if (cl.Verb is null) cl.Verb = a;
                 else
                 {
                     cl.Positionals.Add(a);
-                    // exec and kill: everything after the container id belongs to the command.
+                    // exec: everything after the container id belongs to the command, flags included.
                     if (cl.Verb is "exec") { cl.AddPositionals(args[(i + 1)..]); break; }
                 }
                 continue;

@@ -22,9 +22,7 @@ string? logFile = cl.Global("log");
 bool jsonLog = cl.Global("log-format") == "json";
 void Log(string level, string message)
 {
-    string line = jsonLog
-        ? JsonSerializer.Serialize(new Dictionary<string, string> { ["level"] = level, ["msg"] = message, ["time"] = DateTime.UtcNow.ToString("O") }, CliJson.Default.DictionaryStringString)
-        : $"containers-runtime: {level}: {message}";
+    string line = jsonLog ? JsonLogLine(level, message) : $"containers-runtime: {level}: {message}";
     if (logFile is not null) File.AppendAllText(logFile, line + "\n");
     if (logFile is null || level == "error") Console.Error.WriteLine(jsonLog && logFile is not null ? $"containers-runtime: {message}" : line);
 }
@@ -145,6 +143,21 @@ catch (Exception e) when (e is not OutOfMemoryException)
 {
     Log("error", e.Message);
     return e is UsageException ? 2 : 1;
+}
+
+// One JSON object per line, as runc writes and containerd's shim parses: {"level":..,"msg":..,"time":..}.
+static string JsonLogLine(string level, string message)
+{
+    var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+    using (var w = new Utf8JsonWriter(buffer))
+    {
+        w.WriteStartObject();
+        w.WriteString("level", level);
+        w.WriteString("msg", message);
+        w.WriteString("time", DateTime.UtcNow);
+        w.WriteEndObject();
+    }
+    return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
 }
 
 static void RejectConsole(CommandLine cl)

@@ -83,14 +83,23 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
         try
         {
             byte b;
-            // The init may not have reopened its end yet: read returns 0 (no writer) or EAGAIN until it has.
+            bool released = false;
+            int* pfd = stackalloc int[2] { fd, 1 /* POLLIN */ };
+            // Before the init reopens its end, read returns 0 (no writer) or EAGAIN; after its byte, EAGAIN until
+            // its execve closes the write end: EOF then means the user's program is running (see ContainerInit.WaitForStart).
             while (true)
             {
                 nint n = read(fd, &b, 1);
-                if (n > 0) break;
+                if (n > 0) { released = true; continue; }
+                if (n == 0 && released) break;
                 if (n < 0 && Errno is not (EAGAIN or EINTR)) throw new Interop.SyscallException($"read {fifo}", Errno);
-                if (!ProcessInfo.IsAlive(record.Pid, record.PidStartTime)) throw new ContainerStartException($"container '{id}' init exited before start");
-                Thread.Sleep(1);
+                if (!ProcessInfo.IsAlive(record.Pid, record.PidStartTime))
+                {
+                    if (released) break; // it exec'd and already exited, or failed to exec: either way it has started
+                    throw new ContainerStartException($"container '{id}' init exited before start");
+                }
+                pfd[1] = 1;
+                poll(pfd, 1, 10);
             }
         }
         finally { close(fd); }

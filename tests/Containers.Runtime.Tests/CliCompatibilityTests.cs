@@ -60,7 +60,7 @@ public sealed class CliCompatibilityTests : IDisposable
     }
 
     [Fact]
-    public void CreateStartStateKillDeleteLikeRunc()
+    public async Task CreateStartStateKillDeleteLikeRunc()
     {
         var b = RuncBundle("sleep 1000");
         string id = f.NewId();
@@ -86,7 +86,7 @@ public sealed class CliCompatibilityTests : IDisposable
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("running", refused.Stderr);
         Assert.Equal(0, f.Cli("kill", id, "KILL").ExitCode);
-        f.Runtime.WaitAsync(id).GetAwaiter().GetResult();
+        await f.Runtime.WaitAsync(id);
         Assert.Equal("stopped", (string?)JsonNode.Parse(f.Cli("state", id).Stdout)!["status"]);
         Assert.Equal(0, f.Cli("delete", id).ExitCode);
         var gone = f.Cli("state", id);
@@ -121,5 +121,24 @@ public sealed class CliCompatibilityTests : IDisposable
         Assert.Contains("requires a container id", noId.Stderr);
         var badSignal = f.Cli("kill", "x", "SIGNOPE");
         Assert.Contains("unknown signal 'SIGNOPE'", badSignal.Stderr);
+    }
+}
+
+/// <summary>The global --log/--log-format flags containerd's runc shim passes.</summary>
+public sealed class CliLogTests : IDisposable
+{
+    private readonly RuntimeFixture f = new();
+    public void Dispose() => f.Dispose();
+
+    [Fact]
+    public void ErrorsGoToTheJsonLogFileAsContainerdExpects()
+    {
+        string log = Path.Combine(f.Root, "log.json");
+        var r = f.Exec(RuntimeFixture.Binary, "--root", f.Root, "--log", log, "--log-format", "json", "create", "--bundle", "/nonexistent-bundle", f.NewId());
+        Assert.Equal(1, r.ExitCode);
+        var entry = JsonNode.Parse(File.ReadAllLines(log).Last())!;
+        Assert.Equal("error", (string?)entry["level"]);
+        Assert.Contains("/nonexistent-bundle/config.json", (string?)entry["msg"]);
+        Assert.NotNull((string?)entry["time"]);
     }
 }

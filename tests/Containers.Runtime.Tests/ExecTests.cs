@@ -56,7 +56,7 @@ public sealed class ExecTests : IDisposable
     }
 
     [Fact]
-    public void ExecErrorsAreClear()
+    public async Task ExecErrorsAreClear()
     {
         string id = StartSleeper();
         var missing = Assert.Throws<ContainerStartException>(() =>
@@ -67,7 +67,7 @@ public sealed class ExecTests : IDisposable
         });
         Assert.Contains("\"no-such-tool\": executable file not found", missing.Message);
         f.Runtime.Kill(id, 9);
-        f.Runtime.WaitAsync(id).GetAwaiter().GetResult();
+        await f.Runtime.WaitAsync(id);
         var stopped = Assert.Throws<InvalidContainerStateException>(() => f.Runtime.Exec(id, f.Runtime.ContainerProcess(id)));
         Assert.Contains("stopped", stopped.Message);
     }

@@ -44,7 +44,7 @@ public sealed class InitReaperTests : IDisposable
     }
 
     [Fact]
-    public void WithInitTermReachesTheProgramAndItsStatusIsTheContainers()
+    public async Task WithInitTermReachesTheProgramAndItsStatusIsTheContainers()
     {
         // sleep as PID 1 would ignore SIGTERM; under our init it is PID 2 and dies of it: 128+15.
         var b = f.Bundle("sleep", "1000");
@@ -52,7 +52,7 @@ public sealed class InitReaperTests : IDisposable
         b.Save();
         var (id, _, _) = f.Create(b);
         f.Runtime.Start(id);
-        var exit = f.Runtime.StopAsync(id, 15, TimeSpan.FromMinutes(1)).GetAwaiter().GetResult();
+        var exit = await f.Runtime.StopAsync(id, 15, TimeSpan.FromMinutes(1));
         Assert.Equal(143, exit.ExitCode);
     }
 }

@@ -25,13 +25,13 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
-    public void KillWithSignalReports128PlusN()
+    public async Task KillWithSignalReports128PlusN()
     {
         var (id, _, _) = f.Create(f.Bundle("sleep", "1000"));
         f.Runtime.Start(id);
         Assert.Equal(Status.Running, f.Runtime.State(id).Status);
         f.Runtime.Kill(id, 9);
-        var exit = f.Runtime.WaitAsync(id).GetAwaiter().GetResult();
+        var exit = await f.Runtime.WaitAsync(id);
         Assert.Equal(137, exit.ExitCode);
         Assert.Equal(9, exit.Signal);
         Assert.Equal(Status.Stopped, f.Runtime.State(id).Status);
@@ -39,19 +39,19 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
-    public void StopSendsTheSignalThenSigkillAfterTheTimeout()
+    public async Task StopSendsTheSignalThenSigkillAfterTheTimeout()
     {
         // sleep as PID 1 has no TERM handler, and PID 1 ignores unhandled signals: only the SIGKILL fallback ends it.
         var (ignoring, _, _) = f.Create(f.Bundle("sleep", "1000"));
         f.Runtime.Start(ignoring);
-        var killed = f.Runtime.StopAsync(ignoring, 15, TimeSpan.FromMilliseconds(300)).GetAwaiter().GetResult();
+        var killed = await f.Runtime.StopAsync(ignoring, 15, TimeSpan.FromMilliseconds(300));
         Assert.Equal(137, killed.ExitCode);
 
         // A handler for TERM exits on its own with its own code.
         var (handling, outPath, _) = f.Create(f.Bundle("sh", "-c", "trap 'exit 3' TERM; echo ready; while true; do sleep 0.05; done"));
         f.Runtime.Start(handling);
         RuntimeFixture.WaitForText(outPath, "ready"); // a signal sent before the trap exists would be ignored by PID 1
-        var stopped = f.Runtime.StopAsync(handling, 15, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        var stopped = await f.Runtime.StopAsync(handling, 15, TimeSpan.FromSeconds(30));
         Assert.Equal(3, stopped.ExitCode);
         Assert.Equal(0, stopped.Signal);
     }
@@ -74,6 +74,26 @@ public sealed class LifecycleTests : IDisposable
         Assert.Equal("THAWED", File.ReadAllText($"/sys/fs/cgroup/freezer/containers-runtime/{id}/freezer.state").Trim());
         Assert.True(pid > 0);
         f.Runtime.Delete(id, force: true);
+    }
+
+    [Fact]
+    public async Task PauseRightAfterStartNeverCatchesTheInitInsideExecve()
+    {
+        // Regression: start used to return before the init's execve finished; freezing then deadlocked
+        // (execve waits for the frozen sibling threads to die). start now returns only once the program runs.
+        for (int i = 0; i < 5; i++)
+        {
+            var (id, _, _) = f.Create(f.Bundle("sleep", "1000"));
+            var cycle = Task.Run(() =>
+            {
+                f.Runtime.Start(id);
+                Assert.Equal("sleep", File.ReadAllText($"/proc/{f.Runtime.State(id).Pid}/comm").Trim());
+                f.Runtime.Pause(id);
+                f.Runtime.Resume(id);
+                f.Runtime.Delete(id, force: true);
+            });
+            await cycle.WaitAsync(TimeSpan.FromMinutes(2)); // deadlock guard: throws TimeoutException if pause hangs
+        }
     }
 
     [Fact]
@@ -115,7 +135,7 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
-    public void ContainerOutlivesItsCreatorAndTheShimRecordsTheExit()
+    public async Task ContainerOutlivesItsCreatorAndTheShimRecordsTheExit()
     {
         // The CLI processes exit after each verb: only the shim stays to reap the init and record its exit (live restore).
         var b = f.Bundle("sh", "-c", "read x < /dev/shm/never 2>/dev/null; sleep 1000");
@@ -127,7 +147,7 @@ public sealed class LifecycleTests : IDisposable
         var restarted = new ContainerRuntime(f.Root, RuntimeFixture.Binary);
         Assert.Equal(Status.Running, restarted.State(id).Status);
         Assert.Equal(0, f.Cli("kill", id, "SIGKILL").ExitCode);
-        var exit = restarted.WaitAsync(id).GetAwaiter().GetResult();
+        var exit = await restarted.WaitAsync(id);
         Assert.Equal(137, exit.ExitCode);
         Assert.Equal(0, f.Cli("delete", id).ExitCode);
     }
@@ -147,14 +167,17 @@ public sealed class LeakTests : IDisposable
     [Fact]
     public void DeleteLeavesNoMountsCgroupsFdsOrState()
     {
-        int Mounts() => File.ReadAllLines("/proc/self/mountinfo").Length;
+        // Only what this runtime could leak is counted, so other test assemblies running alongside in CI cannot
+        // disturb it: host mounts under our bundles/state roots, cgroups under every controller's containers-runtime/.
+        int Mounts() => File.ReadAllLines("/proc/self/mountinfo").Count(l => l.Contains("/crt-") || l.Contains("containers-runtime"));
         int Fds() => Directory.GetFiles("/proc/self/fd").Length;
-        int Cgroups() => Directory.GetDirectories("/sys/fs/cgroup/memory").Sum(d => Directory.GetDirectories(d).Length)
-            + (Directory.Exists("/sys/fs/cgroup/pids/containers-runtime") ? Directory.GetDirectories("/sys/fs/cgroup/pids/containers-runtime").Length : 0);
+        int Cgroups() => Directory.GetDirectories("/sys/fs/cgroup")
+            .Select(c => Path.Combine(c, "containers-runtime")).Where(Directory.Exists).Sum(d => Directory.GetDirectories(d).Length);
         // Warm up once so lazily created runtime files (thread pool, etc.) are not counted as leaks.
         f.Run(f.Bundle("true"));
         int mounts = Mounts(), fds = Fds(), cgroups = Cgroups();
-        for (int i = 0; i < 3; i++)
+        const int cycles = 8;
+        for (int i = 0; i < cycles; i++)
         {
             var (id, _, _) = f.Create(f.Bundle("sleep", "1000"));
             f.Runtime.Start(id);
@@ -165,6 +188,8 @@ public sealed class LeakTests : IDisposable
         f.Run(f.Bundle("true"));
         Assert.Equal(mounts, Mounts());
         Assert.Equal(cgroups, Cgroups());
-        Assert.Equal(fds, Fds());
+        // The test host itself opens and closes descriptors now and then (runner pipes, thread pool), so fds are
+        // judged by growth: a descriptor leaked per container would add at least `cycles`.
+        Assert.True(Fds() - fds < cycles, $"descriptors grew from {fds} to {Fds()} over {cycles} containers");
     }
 }

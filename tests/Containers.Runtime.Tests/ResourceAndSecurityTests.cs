@@ -90,7 +90,7 @@ public sealed class ResourceAndSecurityTests : IDisposable
         Assert.Equal(0, r.Exit.ExitCode);
         Assert.InRange(ulong.Parse(r.Stdout.Trim()), 1UL, nrOpen);
         Assert.Contains(f.Warnings, w => w.Contains("RLIMIT_NOFILE") && w.Contains("clamped"));
-        var runc = f.Exec("runc", "--root", f.Root + "-runc", "run", "--bundle", big.Dir, f.NewId("runc"));
+        var runc = f.Exec("runc", "--root", Path.Combine(f.Root, "runc-state"), "run", "--bundle", big.Dir, f.NewId("runc"));
         Assert.NotEqual(0, runc.ExitCode); // the independent peer fails on the very same bundle
     }
 

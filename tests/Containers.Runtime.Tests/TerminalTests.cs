@@ -32,7 +32,7 @@ public sealed class TerminalTests : IDisposable
     }
 
     [Fact]
-    public void TerminalIsAPtyFromTheContainersDevptsWithTheRequestedSize()
+    public async Task TerminalIsAPtyFromTheContainersDevptsWithTheRequestedSize()
     {
         var b = f.Bundle("sh", "-c", "tty; stty size; [ -t 0 ] && echo stdin-is-tty; ls -l /dev/console | cut -c1");
         b.Spec.Process!.Terminal = true;
@@ -44,17 +44,17 @@ public sealed class TerminalTests : IDisposable
             var receive = Task.Run(socket.ReceiveMaster);
             string id = f.NewId();
             f.Runtime.Create(id, b.Dir, consoleSocket: path);
-            int master = receive.GetAwaiter().GetResult();
+            int master = await receive;
             f.Runtime.Start(id);
             using var stream = Open(master);
             string output = ReadAll(stream).Replace("\r", "");
             Assert.Contains("/dev/pts/0\n33 111\nstdin-is-tty\nc\n", output);
-            Assert.Equal(0, f.Runtime.WaitAsync(id).GetAwaiter().GetResult().ExitCode);
+            Assert.Equal(0, (await f.Runtime.WaitAsync(id)).ExitCode);
         }
     }
 
     [Fact]
-    public void InputTypedIntoTheMasterReachesTheContainer()
+    public async Task InputTypedIntoTheMasterReachesTheContainer()
     {
         var b = f.Bundle("sh", "-c", "read line; echo got:$line");
         b.Spec.Process!.Terminal = true;
@@ -65,7 +65,7 @@ public sealed class TerminalTests : IDisposable
             var receive = Task.Run(socket.ReceiveMaster);
             string id = f.NewId();
             f.Runtime.Create(id, b.Dir, consoleSocket: path);
-            int master = receive.GetAwaiter().GetResult();
+            int master = await receive;
             f.Runtime.Start(id);
             using var stream = Open(master);
             stream.Write("hello\n"u8);

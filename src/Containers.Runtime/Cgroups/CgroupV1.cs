@@ -113,8 +113,14 @@ internal sealed class CgroupV1(string path) : CgroupManager(path)
     {
         string state = System.IO.Path.Combine(Dir("freezer"), "freezer.state");
         Write(state, "FROZEN");
-        // FREEZING → FROZEN happens asynchronously; pause returns only once every task is stopped.
-        while (File.ReadAllText(state).Trim() != "FROZEN") { Thread.Sleep(1); Write(state, "FROZEN"); }
+        // FREEZING → FROZEN happens asynchronously; pause returns only once every task is stopped. A task stuck in
+        // an uninterruptible wait never freezes: give up after a while and thaw rather than hang (runc does too).
+        for (int attempt = 0; File.ReadAllText(state).Trim() != "FROZEN"; attempt++)
+        {
+            if (attempt == 1000) { Thaw(); throw new IOException($"cgroup {Path}: freezing did not complete; the container was thawed"); }
+            Thread.Sleep(2);
+            Write(state, "FROZEN");
+        }
     }
 
     public override void Thaw() => Write(System.IO.Path.Combine(Dir("freezer"), "freezer.state"), "THAWED");

@@ -50,7 +50,11 @@ internal sealed class CgroupV2(string path) : CgroupManager(path)
     public override void Freeze()
     {
         Write(F("cgroup.freeze"), "1");
-        while (KeyedValue(F("cgroup.events"), "frozen") != 1) Thread.Sleep(1);
+        for (int attempt = 0; KeyedValue(F("cgroup.events"), "frozen") != 1; attempt++)
+        {
+            if (attempt == 1000) { Thaw(); throw new IOException($"cgroup {Path}: freezing did not complete; the container was thawed"); }
+            Thread.Sleep(2);
+        }
     }
 
     public override void Thaw() => Write(F("cgroup.freeze"), "0");

@@ -50,8 +50,13 @@ public static unsafe class ContainerInit
 
         try
         {
-            WaitForStart(fifo);
-            if (forwarding is not null) return ReapAsPid1(plan.SpawnFromRestrictedThread(), forwarding);
+            int started = WaitForStart(fifo);
+            if (forwarding is not null)
+            {
+                int child = plan.SpawnFromRestrictedThread();
+                close(started);
+                return ReapAsPid1(child, forwarding);
+            }
             plan.Execute();
             return 0; // not reached: Execute execs or throws
         }
@@ -237,12 +242,17 @@ public static unsafe class ContainerInit
         fixed (byte* p = bytes) Check(setter(p, bytes.Length), $"set host/domain name '{name}'");
     }
 
-    /// <summary>Blocks until `start` opens the exec fifo for reading (runc's create/start split).</summary>
-    private static void WaitForStart(int fifo)
+    /// <summary>
+    /// Blocks until `start` opens the exec fifo for reading (runc's create/start split). The write end stays open,
+    /// close-on-exec, and is returned: `start` reads until EOF, which comes only once execve has completed (it closes
+    /// close-on-exec descriptors after killing our other threads). Pausing a container while its init is still
+    /// in execve would deadlock in the v1 freezer (a frozen thread never dies, so execve never finishes).
+    /// </summary>
+    private static int WaitForStart(int fifo)
     {
         int w = Check(open($"/proc/self/fd/{fifo}", O_WRONLY | O_CLOEXEC, 0), "open exec fifo");
         WriteAll(w, "0"u8);
-        close(w);
         close(fifo);
+        return w;
     }
 }

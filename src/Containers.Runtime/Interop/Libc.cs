@@ -87,6 +87,7 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)] public static partial int fcntl(int fd, int cmd, int arg);
     [LibraryImport(Lib, SetLastError = true)] public static partial int ioctl(int fd, ulong request, void* arg);
     [LibraryImport(Lib, SetLastError = true)] public static partial int setsid();
+    [LibraryImport(Lib, SetLastError = true)] public static partial int poll(int* fds, ulong nfds, int timeout);
     [LibraryImport(Lib)] public static partial int getpid();
     [LibraryImport(Lib, SetLastError = true)] public static partial nint sendmsg(int fd, void* msg, int flags);
 

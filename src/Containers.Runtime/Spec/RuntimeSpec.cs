@@ -180,7 +180,5 @@ public sealed class SyscallArg
 [JsonSerializable(typeof(RuntimeSpec))]
 [JsonSerializable(typeof(ProcessSpec))]
 [JsonSerializable(typeof(State.ContainerState))]
-[JsonSerializable(typeof(State.ExitStatus))]
-[JsonSerializable(typeof(State.ContainerRecord))]
 [JsonSerializable(typeof(Features))]
 internal sealed partial class SpecJsonContext : JsonSerializerContext;

@@ -10,7 +10,7 @@ public static class SpecFile
         string path = Path.Combine(bundle, "config.json");
         if (!File.Exists(path)) throw new InvalidSpecException($"{path}: no such file (is --bundle a bundle directory?)");
         RuntimeSpec? spec;
-        try { spec = JsonSerializer.Deserialize(File.ReadAllBytes(path), SpecJsonContext.Default.RuntimeSpec); }
+        try { spec = SpecReader.Parse(File.ReadAllBytes(path)); }
         catch (JsonException e) { throw new InvalidSpecException($"{path}: invalid JSON: {e.Message}"); }
         if (spec is null) throw new InvalidSpecException($"{path}: empty spec");
         Validate(spec, path);

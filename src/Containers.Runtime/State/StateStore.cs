@@ -46,19 +46,20 @@ public sealed partial class StateStore(string root)
     {
         string path = RecordPath(id);
         if (!File.Exists(path)) throw new ContainerNotFoundException(id);
-        return JsonSerializer.Deserialize(File.ReadAllBytes(path), SpecJsonContext.Default.ContainerRecord)
-            ?? throw new IOException($"{path}: empty state");
+        try { return StateJson.ReadRecord(File.ReadAllBytes(path)); }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        { throw new IOException($"{path}: corrupt state: {e.Message}", e); }
     }
 
-    public void Save(ContainerRecord record) => WriteAtomically(RecordPath(record.Id), JsonSerializer.SerializeToUtf8Bytes(record, SpecJsonContext.Default.ContainerRecord));
+    public void Save(ContainerRecord record) => WriteAtomically(RecordPath(record.Id), StateJson.Write(record));
 
     public ExitStatus? LoadExit(string id)
     {
         string path = ExitPath(id);
-        return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), SpecJsonContext.Default.ExitStatus) : null;
+        return File.Exists(path) ? StateJson.ReadExit(File.ReadAllBytes(path)) : null;
     }
 
-    public void SaveExit(string id, ExitStatus exit) => WriteAtomically(ExitPath(id), JsonSerializer.SerializeToUtf8Bytes(exit, SpecJsonContext.Default.ExitStatus));
+    public void SaveExit(string id, ExitStatus exit) => WriteAtomically(ExitPath(id), StateJson.Write(exit));
 
     public void Remove(string id)
     {
