@@ -21,6 +21,7 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
         {
             "Connect-ContainerEngine", "Get-ContainerEngine", "Connect-ContainerRegistry", "Invoke-ImagePull",
             "Get-ContainerImage", "Remove-ContainerImage", "Add-ContainerImageTag",
+            "Get-Container", "New-Container", "Rename-Container", "Remove-Container",
         }, names);
     }
 
@@ -125,6 +126,29 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
         var output = OutputTypes(Cmdlet("Get-ContainerImage")).Single();
         Assert.NotNull(output.GetProperty("Id"));
         Assert.True(ModuleMetadata.Named<bool>(ModuleMetadata.Attribute(remove, "CmdletAttribute")!, "SupportsShouldProcess"));
+    }
+
+    [Theory]
+    [InlineData("Remove-Container")]
+    [InlineData("Rename-Container")]
+    public void Containers_from_Get_Container_flow_in_by_their_Id(string cmdlet)
+    {
+        var type = Cmdlet(cmdlet);
+        var id = Parameters(type).Single(p => p.Property.Name == "Id");
+        Assert.True(ModuleMetadata.Named<bool>(Assert.Single(id.Attributes), "ValueFromPipelineByPropertyName"));
+        Assert.Contains("Name", Aliases(id.Property));
+        Assert.NotNull(OutputTypes(Cmdlet("Get-Container")).Single().GetProperty("Id"));
+        Assert.True(ModuleMetadata.Named<bool>(ModuleMetadata.Attribute(type, "CmdletAttribute")!, "SupportsShouldProcess"));
+    }
+
+    [Fact]
+    public void New_Container_takes_the_command_as_the_remaining_arguments()
+    {
+        var command = Parameters(Cmdlet("New-Container")).Single(p => p.Property.Name == "Command");
+        var attribute = Assert.Single(command.Attributes);
+        Assert.True(ModuleMetadata.Named<bool>(attribute, "ValueFromRemainingArguments"));
+        Assert.Equal(1, ModuleMetadata.Named<int>(attribute, "Position"));
+        Assert.Equal("System.Collections.Hashtable", Cmdlet("New-Container").GetProperty("Environment")!.PropertyType.FullName);
     }
 
     [Theory]

@@ -94,6 +94,31 @@ public sealed class ContainerApiTests(ImageApiFixture fixture) : IClassFixture<I
     }
 
     [Fact]
+    public async Task The_client_creates_lists_renames_and_removes_typed_containers()
+    {
+        using var client = fixture.Engine.CreateClient();
+        await foreach (var _ in client.PullImageAsync(fixture.PlainImage)) { } // the client does not pull on its own, as the CLI does
+        var name = Unique("typed");
+        var created = await client.CreateContainerAsync(new Containers.Api.ContainerCreateRequest
+        {
+            Image = fixture.PlainImage, Cmd = ["true"], Labels = new() { ["suite"] = name },
+            HostConfig = new Containers.Api.HostConfig { NetworkMode = "none" },
+        }, name);
+        Assert.Empty(created.Warnings);
+        var listed = Assert.Single(await client.ListContainersAsync(all: true, new Dictionary<string, string[]> { ["label"] = [$"suite={name}"] }));
+        Assert.Equal((created.Id, name, "created", "Created"), (listed.Id, listed.Name, listed.State, listed.Status));
+        Assert.Empty(await client.ListContainersAsync(all: false, new Dictionary<string, string[]> { ["label"] = [$"suite={name}"] }));
+
+        await client.RenameContainerAsync(name, name + "-2");
+        Assert.Equal("/" + name + "-2", (await client.InspectContainerAsync(created.Id)).Name);
+        await client.RemoveContainerAsync(created.Id);
+        await Assert.ThrowsAsync<Containers.Client.ContainersNotFoundException>(() => client.InspectContainerAsync(created.Id));
+        var conflict = await client.CreateContainerAsync(new() { Image = fixture.PlainImage, Cmd = ["true"] }, name + "-3");
+        await Assert.ThrowsAsync<Containers.Client.ContainersConflictException>(() => client.CreateContainerAsync(new() { Image = fixture.PlainImage, Cmd = ["true"] }, name + "-3"));
+        await client.RemoveContainerAsync(conflict.Id);
+    }
+
+    [Fact]
     public async Task Starting_is_refused_with_a_clear_message()
     {
         var name = Unique("norun");
