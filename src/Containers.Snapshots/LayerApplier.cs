@@ -34,31 +34,38 @@ public sealed class LayerApplier(string root, WhiteoutMode whiteouts, IReadOnlyL
     private readonly HashSet<string> _writtenByThisLayer = new(StringComparer.Ordinal);
     private readonly List<(string Path, DateTimeOffset Modified)> _directoryTimes = [];
 
-    public async Task<LayerApplyResult> ApplyAsync(Stream tar, CancellationToken cancel = default)
+    /// <summary>
+    /// Applies the whole tar on one dedicated thread with synchronous I/O: per-file async writes would hop between
+    /// thread-pool threads for every chunk of every file, which costs more than the writes themselves.
+    /// </summary>
+    public Task<LayerApplyResult> ApplyAsync(Stream tar, CancellationToken cancel = default) =>
+        Task.Factory.StartNew(() => Apply(tar, cancel), cancel, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private LayerApplyResult Apply(Stream tar, CancellationToken cancel)
     {
         long entries = 0, bytes = 0;
         var reader = new TarReader(tar, leaveOpen: true);
         var previous = "(none)";
-        while (await NextEntryAsync(reader, entries + 1, previous, cancel) is { } entry)
+        while (NextEntry(reader, entries + 1, previous) is { } entry)
         {
             cancel.ThrowIfCancellationRequested();
             entries++;
-            bytes += await ApplyEntryAsync(entry, cancel);
+            bytes += ApplyEntry(entry);
             previous = entry.Name;
         }
         // Directory mtimes last: creating their children changed them.
         foreach (var (path, modified) in _directoryTimes.OrderByDescending(d => d.Path.Length)) Native.SetTimes(path, modified);
         // The tar's end-of-archive padding must be read too, so the caller's digest covers the whole stream.
-        await tar.CopyToAsync(Stream.Null, cancel);
+        tar.CopyTo(Stream.Null);
         return new LayerApplyResult(entries, bytes);
     }
 
     /// <summary>The reader refuses some entries (GNU sparse files, broken headers) before we see their names: say where.</summary>
-    private static async Task<TarEntry?> NextEntryAsync(TarReader reader, long number, string previous, CancellationToken cancel)
+    private static TarEntry? NextEntry(TarReader reader, long number, string previous)
     {
         try
         {
-            return await reader.GetNextEntryAsync(copyData: false, cancel);
+            return reader.GetNextEntry(copyData: false);
         }
         catch (Exception e) when (e is NotSupportedException or InvalidDataException or FormatException or ArgumentException)
         {
@@ -66,7 +73,7 @@ public sealed class LayerApplier(string root, WhiteoutMode whiteouts, IReadOnlyL
         }
     }
 
-    private async Task<long> ApplyEntryAsync(TarEntry entry, CancellationToken cancel)
+    private long ApplyEntry(TarEntry entry)
     {
         var name = entry.Name;
         var components = ScopedPath.Components(name, "entry");
@@ -100,9 +107,9 @@ public sealed class LayerApplier(string root, WhiteoutMode whiteouts, IReadOnlyL
                 break;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                 size = entry.Length;
-                await using (var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+                using (var file = new FileStream(Native.CreateNewFile(target), FileAccess.Write, 1 << 16))
                 {
-                    if (entry.DataStream is { } data) await data.CopyToAsync(file, cancel);
+                    entry.DataStream?.CopyTo(file, 1 << 16);
                 }
                 break;
             case TarEntryType.SymbolicLink:

@@ -1,3 +1,5 @@
+using System.IO.Pipelines;
+
 namespace Containers.Snapshots;
 
 /// <summary>
@@ -59,7 +61,9 @@ public abstract class Snapshotter
             if (_committing.TryGetValue(chainId, out var running)) return running;
             if (parentChainId is not null && _metadata.Get(parentChainId) is null)
                 throw new KeyNotFoundException($"parent snapshot {parentChainId} of layer {chainId} does not exist");
-            var task = CommitCoreAsync(chainId, parentChainId, tar, cancel);
+            // Started on the thread pool, never inline: a commit that completed synchronously would run its cleanup
+            // (removing this entry) before the entry is added, leaving a stale one that blocks garbage collection.
+            var task = Task.Run(() => CommitCoreAsync(chainId, parentChainId, tar, cancel), cancel);
             _committing[chainId] = task;
             return task;
         }
@@ -74,7 +78,7 @@ public abstract class Snapshotter
         try
         {
             Directory.CreateDirectory(Path.Combine(temp, "fs"));
-            await ApplyLayerAsync(Path.Combine(temp, "fs"), parentChainId, tar, cancel);
+            await ApplyWithReadAheadAsync(Path.Combine(temp, "fs"), parentChainId, tar, cancel);
             Directory.Move(temp, final);
             var info = new SnapshotInfo(chainId, SnapshotKind.Committed, parentChainId, id, DateTimeOffset.UtcNow);
             lock (_gate) _metadata.Add(info);
@@ -88,6 +92,38 @@ public abstract class Snapshotter
         finally
         {
             lock (_gate) _committing.Remove(chainId);
+        }
+    }
+
+    /// <summary>
+    /// Reads the layer stream on another thread while this one applies it: producing the stream (decompressing and
+    /// hashing, for a pull) and writing files are both CPU work, so on two cores they overlap. An error on either side
+    /// ends both: the producer's (a digest mismatch at the end of the stream) reaches the applier as a read error.
+    /// </summary>
+    private async Task ApplyWithReadAheadAsync(string directory, string? parentChainId, Stream tar, CancellationToken cancel)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 8 << 20, resumeWriterThreshold: 4 << 20, minimumSegmentSize: 64 << 10));
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await tar.CopyToAsync(pipe.Writer, cancel);
+                await pipe.Writer.CompleteAsync();
+            }
+            catch (Exception e)
+            {
+                await pipe.Writer.CompleteAsync(e);
+            }
+        }, cancel);
+        try
+        {
+            await using var reader = pipe.Reader.AsStream();
+            await ApplyLayerAsync(directory, parentChainId, reader, cancel);
+        }
+        finally
+        {
+            await pipe.Reader.CompleteAsync(); // a failed apply stops the producer too
+            await producer;
         }
     }
 
