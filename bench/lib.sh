@@ -63,3 +63,24 @@ for r in results:
     print(f"{r['command'][:40]:<40} {r['median']:>10.3f} {r['median'] / base:>30.2f}")
 PY
 }
+
+# The common set-up of the image benchmarks: a work directory (removed on exit, stopping any engine and the registry
+# started in it), the Debian test image as an OCI layout, and a loopback registry holding it.
+# Sets: work, layout, port, image.
+setup_registry_with_debian_image() { # name-of-work-directory
+  work=$(mktemp -d "/var/tmp/bench-$1.XXXX")
+  trap cleanup_bench_work EXIT
+  local rootfs; rootfs=$(debian_rootfs)
+  layout=$BENCH_CACHE/debian-oci
+  [ -f "$layout/index.json" ] || "$REPO_ROOT/bench/pull/make-image.sh" "$rootfs" "$layout" bench
+  port=$(start_registry "$work")
+  image=127.0.0.1:$port/bench/debian:bench
+  skopeo copy --quiet --dest-tls-verify=false "oci:$layout:bench" "docker://$image"
+  echo "image: $image ($(du -sh "$layout/blobs" | cut -f1) compressed)"
+}
+
+cleanup_bench_work() {
+  for k in ours dockerd; do [ -f "$work/$k/pid" ] && kill -TERM "$(cat "$work/$k/pid")" 2>/dev/null || true; done
+  [ -f "$work/registry.pid" ] && kill "$(cat "$work/registry.pid")" 2>/dev/null || true
+  sleep 2; umount -R "$work/dockerd/data" 2>/dev/null || true; rm -rf "$work"
+}

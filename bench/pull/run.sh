@@ -10,21 +10,7 @@ runs=${1:-5}
 need_packages docker-registry skopeo docker.io hyperfine debootstrap
 dotnet build "$REPO_ROOT/src/Containers.Engine" -c Release -nologo -v q >/dev/null
 
-work=$(mktemp -d /var/tmp/bench-pull.XXXX)
-cleanup() {
-  for k in ours dockerd; do [ -f "$work/$k/pid" ] && kill -TERM "$(cat "$work/$k/pid")" 2>/dev/null || true; done
-  [ -f "$work/registry.pid" ] && kill "$(cat "$work/registry.pid")" 2>/dev/null || true
-  sleep 2; umount -R "$work/dockerd/data" 2>/dev/null || true; rm -rf "$work"
-}
-trap cleanup EXIT
-
-rootfs=$(debian_rootfs)
-layout=$BENCH_CACHE/debian-oci
-[ -f "$layout/index.json" ] || "$here/make-image.sh" "$rootfs" "$layout" bench
-port=$(start_registry "$work")
-image=127.0.0.1:$port/bench/debian:bench
-skopeo copy --quiet --dest-tls-verify=false "oci:$layout:bench" "docker://$image"
-echo "image: $image ($(du -sh "$layout/blobs" | cut -f1) compressed)"
+setup_registry_with_debian_image pull
 
 hyperfine --runs "$runs" --export-json "$work/pull.json" \
   --prepare "$here/fresh-engine.sh ours $work $port" \

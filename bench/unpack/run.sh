@@ -10,20 +10,7 @@ need_packages umoci docker-registry skopeo docker.io hyperfine debootstrap
 dotnet build "$REPO_ROOT/bench/Unpack" -c Release -nologo -v q >/dev/null
 unpack="$REPO_ROOT/bench/Unpack/bin/Release/net10.0/unpack-bench"
 
-work=$(mktemp -d /var/tmp/bench-unpack.XXXX)
-cleanup() {
-  [ -f "$work/dockerd/pid" ] && kill -TERM "$(cat "$work/dockerd/pid")" 2>/dev/null || true
-  [ -f "$work/registry.pid" ] && kill "$(cat "$work/registry.pid")" 2>/dev/null || true
-  sleep 2; umount -R "$work/dockerd/data" 2>/dev/null || true; rm -rf "$work"
-}
-trap cleanup EXIT
-
-rootfs=$(debian_rootfs)
-layout=$BENCH_CACHE/debian-oci
-[ -f "$layout/index.json" ] || "$REPO_ROOT/bench/pull/make-image.sh" "$rootfs" "$layout" bench
-port=$(start_registry "$work")
-image=127.0.0.1:$port/bench/debian:bench
-skopeo copy --quiet --dest-tls-verify=false "oci:$layout:bench" "docker://$image"
+setup_registry_with_debian_image unpack
 
 hyperfine --runs "$runs" --export-json "$work/unpack.json" \
   --prepare "rm -rf $work/ours" -n ours "$unpack $layout bench $work/ours" \

@@ -8,12 +8,7 @@ public sealed class DockerCliTests(EngineFixture fixture) : IClassFixture<Engine
 {
     private string Host => "unix://" + fixture.Engine.SocketPath;
 
-    private async Task<string> Docker(params string[] args)
-    {
-        var (code, stdout, stderr) = await DockerCli.RunAsync(Host, args);
-        Assert.True(code == 0, $"docker {string.Join(' ', args)} exited {code}: {stderr}");
-        return stdout;
-    }
+    private async Task<string> Docker(params string[] args) => await DockerCli.RunOkAsync(Host, args);
 
     [Fact]
     public async Task Docker_version_shows_our_server()

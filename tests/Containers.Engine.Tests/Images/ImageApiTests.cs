@@ -37,12 +37,7 @@ public sealed class ImageApiTests(ImageApiFixture fixture) : IClassFixture<Image
 {
     private string Host => "unix://" + fixture.Engine.SocketPath;
 
-    private async Task<string> Docker(params string[] args)
-    {
-        var (code, stdout, stderr) = await DockerCli.RunAsync(Host, args);
-        Assert.True(code == 0, $"docker {string.Join(' ', args)} exited {code}: {stderr}");
-        return stdout;
-    }
+    private async Task<string> Docker(params string[] args) => await DockerCli.RunOkAsync(Host, args);
 
     [Fact]
     public async Task Docker_pull_shows_layer_progress_and_the_final_digest()

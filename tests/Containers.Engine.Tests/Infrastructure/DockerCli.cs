@@ -10,6 +10,14 @@ public static class DockerCli
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string host, params string[] arguments) =>
         RunWithConfigAsync(null, host, arguments);
 
+    /// <summary>Runs the CLI, asserts it succeeded, and returns its standard output.</summary>
+    public static async Task<string> RunOkAsync(string host, params string[] arguments)
+    {
+        var (code, stdout, stderr) = await RunAsync(host, arguments);
+        Assert.True(code == 0, $"docker {string.Join(' ', arguments)} exited {code}: {stderr}");
+        return stdout;
+    }
+
     /// <summary>Runs the CLI with a given config directory (kept between calls, e.g. for docker login), or a throwaway one.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithConfigAsync(string? configDirectory, string host, params string[] arguments)
     {

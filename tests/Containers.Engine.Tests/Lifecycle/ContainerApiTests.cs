@@ -9,12 +9,7 @@ public sealed class ContainerApiTests(ImageApiFixture fixture) : IClassFixture<I
 {
     private string Host => "unix://" + fixture.Engine.SocketPath;
 
-    private async Task<string> Docker(params string[] args)
-    {
-        var (code, stdout, stderr) = await DockerCli.RunAsync(Host, args);
-        Assert.True(code == 0, $"docker {string.Join(' ', args)} exited {code}: {stderr}");
-        return stdout.Trim();
-    }
+    private async Task<string> Docker(params string[] args) => (await DockerCli.RunOkAsync(Host, args)).Trim();
 
     private async Task<string> DockerError(params string[] args)
     {
