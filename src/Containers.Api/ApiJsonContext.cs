@@ -31,6 +31,10 @@ namespace Containers.Api;
 [JsonSerializable(typeof(List<ContainerSummary>))]
 [JsonSerializable(typeof(ContainerWaitResponse))]
 [JsonSerializable(typeof(ContainersPruneResponse))]
+[JsonSerializable(typeof(ContainerTopResponse))]
+[JsonSerializable(typeof(ContainerUpdateRequest))]
+[JsonSerializable(typeof(ContainerUpdateResponse))]
+[JsonSerializable(typeof(List<ContainerChange>))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

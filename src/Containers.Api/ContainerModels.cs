@@ -270,3 +270,39 @@ public sealed class ContainersPruneResponse
     public List<string> ContainersDeleted { get; set; } = [];
     public long SpaceReclaimed { get; set; }
 }
+
+/// <summary><c>GET /containers/{id}/top</c>: ps's column titles and one row of strings per process.</summary>
+public sealed class ContainerTopResponse
+{
+    public List<string> Titles { get; set; } = [];
+    public List<List<string>> Processes { get; set; } = [];
+}
+
+/// <summary><c>POST /containers/{id}/update</c>: the resources that can change on a live container, and the restart policy.</summary>
+public sealed class ContainerUpdateRequest
+{
+    public long? Memory { get; set; }
+    public long? MemorySwap { get; set; }
+    public long? MemoryReservation { get; set; }
+    public long? NanoCpus { get; set; }
+    public long? CpuShares { get; set; }
+    public long? CpuPeriod { get; set; }
+    public long? CpuQuota { get; set; }
+    public string? CpusetCpus { get; set; }
+    public string? CpusetMems { get; set; }
+    public long? PidsLimit { get; set; }
+    public long? BlkioWeight { get; set; }
+    public RestartPolicy? RestartPolicy { get; set; }
+}
+
+public sealed class ContainerUpdateResponse
+{
+    public List<string> Warnings { get; set; } = [];
+}
+
+/// <summary>One row of <c>GET /containers/{id}/changes</c>; Kind 0 = modified, 1 = added, 2 = deleted.</summary>
+public sealed class ContainerChange
+{
+    public string Path { get; set; } = "";
+    public int Kind { get; set; }
+}
