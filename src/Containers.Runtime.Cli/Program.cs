@@ -73,7 +73,7 @@ try
         case "kill":
         {
             string id = cl.Id();
-            int signal = cl.Positionals.Count > 1 ? Signals.Parse(cl.Positionals[1]) : 15;
+            int signal = cl.Positionals.Count > 1 ? ParseSignal(cl.Positionals[1]) : 15;
             runtime.Kill(id, signal, all: cl.Has("all"));
             return 0;
         }
@@ -164,4 +164,10 @@ static void RejectConsole(CommandLine cl)
 {
     if (cl.Get("console-socket") is not null)
         throw new NotSupportedException("exec --console-socket (a terminal for exec) is not implemented yet");
+}
+
+static int ParseSignal(string text)
+{
+    try { return Signals.Parse(text); }
+    catch (ArgumentException) { throw new UsageException($"unknown signal '{text}'"); }
 }

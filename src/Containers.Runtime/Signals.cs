@@ -1,7 +1,7 @@
-namespace Containers.Runtime.Cli;
+namespace Containers.Runtime;
 
-/// <summary>Signal names as kill(1) and runc accept them: "SIGTERM", "TERM", "15".</summary>
-internal static class Signals
+/// <summary>Signal names as kill(1), runc and dockerd accept them: "SIGTERM", "TERM", "15", "SIGRTMIN+3".</summary>
+public static class Signals
 {
     private static readonly string[] Names =
     [
@@ -17,6 +17,6 @@ internal static class Signals
         int i = Array.IndexOf(Names, name);
         if (i > 0) return i;
         if (name.StartsWith("RTMIN+") && int.TryParse(name[6..], out int k) && 34 + k <= 64) return 34 + k;
-        throw new UsageException($"unknown signal '{s}'");
+        throw new ArgumentException($"Invalid signal: {s}");
     }
 }
