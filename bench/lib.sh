@@ -20,13 +20,28 @@ wait_for_socket() { # path, seconds
   echo "no engine answered on $1" >&2; return 1
 }
 
-# A Debian bookworm minbase root filesystem (~200 MB), made once and cached.
+# The Debian mirror this machine's own apt configuration uses for the release it runs (another machine may use
+# another mirror); "apt-get update" first, since indextargets only lists what apt has fetched.
+debian_mirror() { # codename
+  apt-get update -qq
+  local uri
+  uri=$(apt-get indextargets --format '$(REPO_URI) $(CODENAME) $(COMPONENT)' 'Identifier: Packages' \
+    | awk -v c="$1" '$2 == c && $3 == "main" { print $1; exit }')
+  [ -n "$uri" ] || { echo "no apt source for Debian $1 main in this machine's apt configuration" >&2; return 1; }
+  echo "$uri"
+}
+
+# A Debian minbase root filesystem of the host's own release (~200 MB), made once and cached.
 debian_rootfs() {
-  local dir=$BENCH_CACHE/rootfs
+  local dir=$BENCH_CACHE/rootfs codename
+  mkdir -p "$BENCH_CACHE"
   if [ ! -f "$BENCH_CACHE/rootfs.done" ]; then
     need_packages debootstrap
+    codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
     rm -rf "$dir"
-    debootstrap --variant=minbase bookworm "$dir" http://deb.debian.org/debian >"$BENCH_CACHE/debootstrap.log" 2>&1
+    if ! debootstrap --variant=minbase "$codename" "$dir" "$(debian_mirror "$codename")" >"$BENCH_CACHE/debootstrap.log" 2>&1; then
+      tail -20 "$BENCH_CACHE/debootstrap.log" >&2; return 1
+    fi
     touch "$BENCH_CACHE/rootfs.done"
   fi
   echo "$dir"

@@ -8,6 +8,8 @@ set -euo pipefail
 RUNS="${1:-5}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO_ROOT="$(cd "$HERE/../.." && pwd)"
+. "$REPO_ROOT/bench/lib.sh"
+need_packages docker-registry skopeo umoci hyperfine python3
 WORK="${BENCH_WORK:-/tmp/images-bench}"
 mkdir -p "$WORK"
 

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Benchmarks containers-runtime against runc on the same busybox bundle (run as root):
 #   1. create+start+wait+delete of /bin/true (`run`), ours vs runc, in one hyperfine run (target: <= 0.5x runc);
 #   2. resident memory of our supervising processes per idle running container, for 1 and 50 containers.
@@ -6,6 +6,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+. "$repo/bench/lib.sh"
+need_packages runc hyperfine busybox-static python3
 work=$(mktemp -d /tmp/crt-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
