@@ -11,8 +11,8 @@ need_packages runc hyperfine busybox-static python3
 work=$(mktemp -d /tmp/crt-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-echo "== publishing containers-runtime (NativeAOT, net9.0)"
-dotnet publish "$repo/src/Containers.Runtime.Cli" -f net9.0 -r linux-x64 -c Release -p:NativeAot=true -o "$work/bin" >/dev/null
+echo "== publishing containers-runtime (NativeAOT)"
+dotnet publish "$repo/src/Containers.Runtime.Cli" -r linux-x64 -c Release -p:NativeAot=true -o "$work/bin" >/dev/null
 ours="$work/bin/containers-runtime"
 
 echo "== bundle: busybox rootfs, config.json from 'runc spec', process /bin/true"
