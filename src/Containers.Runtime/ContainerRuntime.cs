@@ -27,7 +27,21 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
     /// The container's stdin/stdout/stderr are the given descriptors (default: ours).
     /// </summary>
     /// <param name="consoleSocket">For process.terminal: a Unix socket (see <see cref="Terminal.ConsoleSocket"/>) that receives the pty master.</param>
-    public unsafe int Create(string id, string bundle, int stdin = 0, int stdout = 1, int stderr = 2, string? pidFile = null, string? consoleSocket = null)
+    public int Create(string id, string bundle, int stdin = 0, int stdout = 1, int stderr = 2, string? pidFile = null, string? consoleSocket = null) =>
+        CreateWithShim(id, bundle, [consoleSocket is null ? "-" : Path.GetFullPath(consoleSocket)], stdin, stdout, stderr, pidFile);
+
+    /// <summary>
+    /// The engine's create: the shim connects the container's stdio as <paramref name="io"/> says (json-file log, stdin
+    /// FIFO, or a pty it holds itself), so output is kept and stdin stays open while no client is attached.
+    /// </summary>
+    public int Create(string id, string bundle, ContainerIo io, string? pidFile = null)
+    {
+        int devNull = Check(open("/dev/null", O_RDWR | O_CLOEXEC, 0), "open /dev/null");
+        try { return CreateWithShim(id, bundle, ["-", .. Shim.IoArguments(io)], devNull, devNull, devNull, pidFile); }
+        finally { close(devNull); }
+    }
+
+    private unsafe int CreateWithShim(string id, string bundle, List<string> shimArgs, int stdin, int stdout, int stderr, string? pidFile)
     {
         StateStore.ValidateId(id);
         if (store.Exists(id)) throw new ContainerExistsException(id);
@@ -37,8 +51,7 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
         int shimPid;
         try
         {
-            string[] argv = consoleSocket is null ? ["containers-runtime", "shim", root, id, Path.GetFullPath(bundle)]
-                : ["containers-runtime", "shim", root, id, Path.GetFullPath(bundle), Path.GetFullPath(consoleSocket)];
+            string[] argv = ["containers-runtime", "shim", root, id, Path.GetFullPath(bundle), .. shimArgs];
             shimPid = Spawner.Spawn(InitPath, argv, Spawner.CurrentEnvironment(),
                 new Dictionary<int, int> { [0] = stdin, [1] = stdout, [2] = stderr, [Shim.ReportFd] = pipe[1] }, newSession: true);
         }
@@ -68,9 +81,21 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
         finally { close(pipe[0]); }
     }
 
+    // Shims this process started, by PID, completed when the shim exits (it writes exit.json just before): lets
+    // WaitAsync of a container we created wake at once instead of polling.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, TaskCompletionSource> shimExits = new();
+
     // The shim is our child until we exit; a long-lived caller (the engine) must reap it or keep a zombie.
-    private static void ReapInBackground(int pid) =>
-        new Thread(() => { try { Spawner.Wait(pid); } catch (IOException) { } }, 64 * 1024) { IsBackground = true, Name = "shim-reaper" }.Start();
+    private static void ReapInBackground(int pid)
+    {
+        var exited = shimExits.GetOrAdd(pid, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        new Thread(() =>
+        {
+            try { Spawner.Wait(pid); } catch (IOException) { }
+            exited.TrySetResult();
+            shimExits.TryRemove(pid, out _);
+        }, 64 * 1024) { IsBackground = true, Name = "shim-reaper" }.Start();
+    }
 
     /// <summary>runc start: lets the init exec the user's program.</summary>
     public unsafe void Start(string id)
@@ -170,7 +195,10 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
     /// <summary>The exit status once the container has stopped, else null.</summary>
     public ExitStatus? ExitStatus(string id) => store.LoadExit(id);
 
-    /// <summary>Waits until the supervisor has recorded the exit (polls exit.json; usable after an engine restart).</summary>
+    /// <summary>
+    /// Waits until the supervisor has recorded the exit: at once when this process started the shim, else by polling
+    /// exit.json (a container adopted after an engine restart).
+    /// </summary>
     public async Task<ExitStatus> WaitAsync(string id, CancellationToken cancel = default)
     {
         while (true)
@@ -179,8 +207,31 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
             if (store.LoadExit(id) is { } exit) return exit;
             if (!ProcessInfo.IsAlive(record.Pid, record.PidStartTime) && !ShimAlive(record))
                 return store.LoadExit(id) ?? new ExitStatus { ExitCode = 255, FinishedAt = DateTime.UtcNow };
-            await Task.Delay(20, cancel);
+            if (shimExits.TryGetValue(record.ShimPid, out var exited))
+            {
+                try { await exited.Task.WaitAsync(TimeSpan.FromSeconds(1), cancel); } catch (TimeoutException) { }
+            }
+            else await Task.Delay(20, cancel);
         }
+    }
+
+    /// <summary>Sets the size of the container's terminal (the pty master the shim holds), as docker's resize.</summary>
+    public void Resize(string id, ushort width, ushort height)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        if (status == Status.Stopped || !ShimAlive(record)) throw new InvalidContainerStateException(id, status, "resize");
+        // The master lives only in the shim (fd 3 of the reaper); pidfd_getfd borrows a copy of it.
+        int pidfd = (int)syscall(SYS_pidfd_open, record.ShimPid, 0, 0);
+        if (pidfd < 0) throw new Interop.SyscallException($"pidfd_open {record.ShimPid}", Errno);
+        try
+        {
+            int master = (int)syscall(SYS_pidfd_getfd, pidfd, Shim.PtyMasterFd, 0);
+            if (master < 0) throw new Interop.SyscallException($"pidfd_getfd {record.ShimPid}", Errno);
+            try { Terminal.Pty.SetSize(master, width, height); }
+            finally { close(master); }
+        }
+        finally { close(pidfd); }
     }
 
     /// <summary>Sends <paramref name="signal"/> to the init, or with <paramref name="all"/> to every process of the container.</summary>

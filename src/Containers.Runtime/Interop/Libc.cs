@@ -23,7 +23,7 @@ internal static unsafe partial class Libc
 
     public const int MNT_DETACH = 2;
     public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_NOCTTY = 0x100, O_TRUNC = 0x200,
-        O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, O_PATH = 0x200000;
+        O_APPEND = 0x400, O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, O_PATH = 0x200000;
     public const int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
     public const int EINTR = 4, ESRCH = 3, ENOENT = 2, EPERM = 1, ECHILD = 10, EAGAIN = 11, EBUSY = 16, EINVAL = 22, EEXIST = 17;
     public const int WNOHANG = 1;
@@ -88,6 +88,16 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)] public static partial int ioctl(int fd, ulong request, void* arg);
     [LibraryImport(Lib, SetLastError = true)] public static partial int setsid();
     [LibraryImport(Lib, SetLastError = true)] public static partial int poll(int* fds, ulong nfds, int timeout);
+    [LibraryImport(Lib, SetLastError = true)] public static partial long lseek(int fd, long offset, int whence);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int ftruncate(int fd, long length);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int clock_gettime(int clock, long* timespec);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int unlink(string path);
+
+    public const int POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, EIO = 5, ENXIO = 6;
+    public const int F_GETFL = 3, F_SETFL = 4;
+    public const long SYS_pidfd_open = 434, SYS_pidfd_getfd = 438;
+    public const ulong TIOCSWINSZ = 0x5414;
     [LibraryImport(Lib)] public static partial int getpid();
     [LibraryImport(Lib, SetLastError = true)] public static partial nint sendmsg(int fd, void* msg, int flags);
 

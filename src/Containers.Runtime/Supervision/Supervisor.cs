@@ -11,10 +11,10 @@ internal static class Supervisor
 {
     /// <summary>Creates cgroup and exec fifo, launches the init (waiting on the fifo), writes state.json.</summary>
     public static (ContainerRecord, CgroupManager) Launch(StateStore store, string id, string bundle, string initPath,
-        int stdin, int stdout, int stderr, Action<string> warn, string? consoleSocket = null)
+        int stdin, int stdout, int stderr, Action<string> warn, string? consoleSocket = null, RuntimeSpec? spec = null)
     {
         bundle = Path.GetFullPath(bundle);
-        var spec = SpecFile.Load(bundle);
+        spec ??= SpecFile.Load(bundle);
         string dir = store.Reserve(id);
         CgroupManager? cgroup = null;
         try

@@ -6,7 +6,7 @@ namespace Containers.Runtime.Terminal;
 /// <summary>The container's terminal, made by the init from the container's own devpts instance.</summary>
 internal static unsafe class Pty
 {
-    private const ulong TIOCSPTLCK = 0x40045431, TIOCGPTN = 0x80045430, TIOCGPTPEER = 0x5441, TIOCSCTTY = 0x540E, TIOCSWINSZ = 0x5414;
+    private const ulong TIOCSPTLCK = 0x40045431, TIOCGPTN = 0x80045430, TIOCGPTPEER = 0x5441, TIOCSCTTY = 0x540E;
 
     /// <summary>
     /// Opens a pty pair in <paramref name="rootfs"/>/dev/pts, sends the master to <paramref name="consoleSocket"/>, binds the
@@ -23,11 +23,7 @@ internal static unsafe class Pty
             uint number;
             Check(ioctl(master, TIOCGPTN, &number), "ioctl(TIOCGPTN)");
             int slave = Check(ioctl(master, TIOCGPTPEER, (void*)(O_RDWR | O_NOCTTY)), "ioctl(TIOCGPTPEER)");
-            if (size is { Height: > 0, Width: > 0 })
-            {
-                ushort* ws = stackalloc ushort[4] { (ushort)size.Height, (ushort)size.Width, 0, 0 };
-                Check(ioctl(slave, TIOCSWINSZ, ws), "ioctl(TIOCSWINSZ)");
-            }
+            if (size is { Height: > 0, Width: > 0 }) SetSize(slave, (ushort)size.Width, (ushort)size.Height);
             string console = Init.SecureJoin.Resolve(rootfs, "/dev/console");
             if (!File.Exists(console)) File.WriteAllBytes(console, []);
             Check(mount(Init.SecureJoin.Resolve(rootfs, $"/dev/pts/{number}"), console, null, MS_BIND, null), "bind the pty over /dev/console");
@@ -38,5 +34,12 @@ internal static unsafe class Pty
             if (slave > 2) close(slave);
         }
         finally { close(master); }
+    }
+
+    /// <summary>TIOCSWINSZ on either end of a pty: the kernel then sends SIGWINCH to the terminal's foreground group.</summary>
+    public static void SetSize(int fd, ushort width, ushort height)
+    {
+        ushort* ws = stackalloc ushort[4] { height, width, 0, 0 };
+        Check(ioctl(fd, TIOCSWINSZ, ws), "ioctl(TIOCSWINSZ)");
     }
 }
