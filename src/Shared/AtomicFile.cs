@@ -26,25 +26,21 @@ internal static partial class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
+            Commit(temp, path);
         }
         catch
         {
             File.Delete(temp);
             throw;
         }
-        Commit(temp, path);
     }
 
-    /// <summary>Moves an already-fsynced file into place and makes the rename durable.</summary>
+    /// <summary>Moves an already-fsynced file into place (creating the directory) and makes the rename durable.</summary>
     public static void Commit(string tempPath, string path)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        try { File.Move(tempPath, path, overwrite: true); }
-        catch
-        {
-            File.Delete(tempPath);
-            throw;
-        }
+        Directory.CreateDirectory(dir);
+        File.Move(tempPath, path, overwrite: true);
         FsyncDirectory(dir);
     }
 
