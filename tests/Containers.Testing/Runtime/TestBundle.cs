@@ -13,12 +13,7 @@ public sealed class TestBundle : IDisposable
     public RuntimeSpec Spec { get; }
 
     private static readonly Lazy<string[]> Applets = new(() =>
-    {
-        var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/busybox", "--list") { RedirectStandardOutput = true })!;
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    });
+        ProcessRunner.Run("/bin/busybox", "--list").Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
     public TestBundle(params string[] args)
     {

@@ -1,4 +1,6 @@
-namespace Containers.Images.Pull;
+using Containers.Images.Pull;
+
+namespace Containers.Images.Tests.Infrastructure;
 
 /// <summary>
 /// The trivial unpacker: reads each layer to the end (which verifies its diff ID) and remembers the
