@@ -17,7 +17,7 @@ public sealed class TestBundle : IDisposable
 
     public TestBundle(params string[] args)
     {
-        Dir = Directory.CreateTempSubdirectory("crt-bundle-").FullName;
+        Dir = TempDirectory.Create();
         string bin = Path.Combine(Rootfs, "bin");
         Directory.CreateDirectory(bin);
         File.Copy("/bin/busybox", Path.Combine(bin, "busybox"));
@@ -36,6 +36,6 @@ public sealed class TestBundle : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
+        TempDirectory.Delete(Dir);
     }
 }
