@@ -37,7 +37,7 @@ public sealed record EngineEndpoint
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         // The engine's -H rules (Shared/EngineAddress); a FormatException names what is wrong.
-        var address = EngineAddress.Parse(text, tls is not null);
+        var address = EngineAddress.Parse(text, tls is not null, "invalid engine address");
         if (address.IsUnix)
         {
             if (tls is not null) throw new FormatException($"TLS applies to tcp:// addresses, not to \"{text}\"");

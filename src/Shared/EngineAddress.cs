@@ -24,8 +24,11 @@ internal sealed record EngineAddress(string Original, string? SocketPath, string
 
     public override string ToString() => IsUnix ? "unix://" + SocketPath : $"tcp://{UriHost}:{Port}";
 
-    /// <summary>Parses a host value; a <see cref="FormatException"/> says why one is refused.</summary>
-    public static EngineAddress Parse(string text, bool tls = false)
+    /// <summary>
+    /// Parses a host value; a <see cref="FormatException"/> says why one is refused, starting with
+    /// <paramref name="invalid"/> (each end keeps its own wording: "invalid host" for -H, "invalid engine address").
+    /// </summary>
+    public static EngineAddress Parse(string text, bool tls = false, string invalid = "invalid host")
     {
         ArgumentNullException.ThrowIfNull(text);
         var spec = text.Trim();
@@ -34,7 +37,7 @@ internal sealed record EngineAddress(string Original, string? SocketPath, string
             var path = spec["unix://".Length..];
             if (path.Length == 0) path = DefaultSocketPath;
             if (!path.StartsWith('/') || path.Contains("://", StringComparison.Ordinal))
-                throw Invalid(text, "the socket path must be absolute");
+                throw Invalid(invalid, text, "the socket path must be absolute");
             return new EngineAddress(text, path, null, 0);
         }
         if (spec.StartsWith("tcp://", StringComparison.Ordinal))
@@ -45,15 +48,15 @@ internal sealed record EngineAddress(string Original, string? SocketPath, string
             // A colon inside brackets belongs to an IPv6 literal, not to a port.
             if (colon < 0 || hostPort.IndexOf(']', colon) >= 0
                 || !int.TryParse(hostPort[(colon + 1)..], System.Globalization.NumberStyles.None, null, out var port) || port is < 1 or > 65535)
-                throw Invalid(text, "expected tcp://ADDRESS:PORT");
+                throw Invalid(invalid, text, "expected tcp://ADDRESS:PORT");
             var host = hostPort[..colon];
             // IPv6 literals need their brackets, as in a URI.
             if (host.StartsWith('[') != host.EndsWith(']') || (!host.StartsWith('[') && host.Contains(':')) || host.Contains('/') || host.Contains("://", StringComparison.Ordinal))
-                throw Invalid(text, "expected tcp://ADDRESS:PORT");
+                throw Invalid(invalid, text, "expected tcp://ADDRESS:PORT");
             return new EngineAddress(text, null, host.Trim('[', ']'), port);
         }
-        throw Invalid(text, "supported forms are unix:///path and tcp://ADDRESS:PORT");
+        throw Invalid(invalid, text, "supported forms are unix:///path and tcp://ADDRESS:PORT");
     }
 
-    private static FormatException Invalid(string text, string reason) => new($"invalid host \"{text}\": {reason}");
+    private static FormatException Invalid(string invalid, string text, string reason) => new($"{invalid} \"{text}\": {reason}");
 }

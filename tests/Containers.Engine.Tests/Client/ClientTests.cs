@@ -50,7 +50,13 @@ public sealed class ClientTests(EngineFixture fixture) : IClassFixture<EngineFix
         var listen = Record.Exception(() => Containers.Engine.Hosting.ListenAddress.Parse(text));
         var connect = Record.Exception(() => EngineEndpoint.Parse(text));
         Assert.Equal(listen is null, connect is null);
-        if (listen is not null) { Assert.Equal(listen.Message, connect!.Message); return; }
+        if (listen is not null)
+        {
+            // Each end names the value its own way ("invalid host" / "invalid engine address"); the reason is the same.
+            Assert.StartsWith("invalid engine address", connect!.Message);
+            Assert.Equal(listen.Message[listen.Message.IndexOf(": ", StringComparison.Ordinal)..], connect.Message[connect.Message.IndexOf(": ", StringComparison.Ordinal)..]);
+            return;
+        }
         var address = Containers.Engine.Hosting.ListenAddress.Parse(text);
         var endpoint = EngineEndpoint.Parse(text);
         Assert.Equal(address.SocketPath, endpoint.SocketPath);
