@@ -17,7 +17,7 @@ public static class Listeners
 
     public static List<ListenAddress> Plan(EngineSettings settings, List<string> warnings)
     {
-        var addresses = settings.EffectiveHosts.Select(ListenAddress.Parse).ToList();
+        var addresses = settings.EffectiveHosts.Select(h => ListenAddress.Parse(h, settings.Tls || settings.TlsVerify)).ToList();
         var mutualTls = settings.TlsVerify && settings.TlsCaCert is not null && settings.TlsCert is not null && settings.TlsKey is not null;
         if (settings.Tls && (settings.TlsCert is null || settings.TlsKey is null))
             throw new EngineStartupException("--tls needs --tlscert and --tlskey");

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Containers.Engine.Tests.Infrastructure;
+namespace Containers.Testing;
 
 /// <summary>
 /// Throwaway PKI for TLS tests: a CA, a server certificate for 127.0.0.1 signed by it, a client certificate

@@ -13,16 +13,11 @@ public sealed class TestBundle : IDisposable
     public RuntimeSpec Spec { get; }
 
     private static readonly Lazy<string[]> Applets = new(() =>
-    {
-        var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/busybox", "--list") { RedirectStandardOutput = true })!;
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    });
+        ProcessRunner.Run("/bin/busybox", "--list").Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
     public TestBundle(params string[] args)
     {
-        Dir = Directory.CreateTempSubdirectory("crt-bundle-").FullName;
+        Dir = TempDirectory.Create();
         string bin = Path.Combine(Rootfs, "bin");
         Directory.CreateDirectory(bin);
         File.Copy("/bin/busybox", Path.Combine(bin, "busybox"));
@@ -41,6 +36,6 @@ public sealed class TestBundle : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
+        TempDirectory.Delete(Dir);
     }
 }

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Containers.Client;
 
-namespace Containers.Engine.Tests.Infrastructure;
+namespace Containers.Testing;
 
 /// <summary>
 /// A real containers-engine process with its own temporary data-root, exec-root, socket and (empty) config file.
@@ -155,16 +155,6 @@ public sealed class EngineProcess : IAsyncDisposable
         _process.Dispose();
         if (_ownsDirectory) TempDirectory.Delete(Directory);
     }
-}
-
-/// <summary>The xunit class fixture: one engine shared by a test class.</summary>
-public sealed class EngineFixture : IAsyncLifetime
-{
-    public EngineProcess Engine { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Engine = await EngineProcess.StartAsync();
-
-    public async Task DisposeAsync() => await Engine.DisposeAsync();
 }
 
 /// <summary>kill(2) and the signal numbers tests send.</summary>

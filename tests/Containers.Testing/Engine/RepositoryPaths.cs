@@ -1,4 +1,4 @@
-namespace Containers.Engine.Tests.Infrastructure;
+namespace Containers.Testing;
 
 /// <summary>Finds the repository and the built engine from the test assembly's location.</summary>
 public static class RepositoryPaths

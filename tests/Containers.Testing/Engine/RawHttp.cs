@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Containers.Engine.Tests.Infrastructure;
+namespace Containers.Testing;
 
 /// <summary>
 /// Plain HTTP/1.1 over the engine's Unix socket, for tests that need exact control of the request

@@ -41,9 +41,6 @@ public sealed class RegistryFixture : IDisposable
     }
 }
 
-[CollectionDefinition("registry")]
-public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>;
-
 /// <summary>An empty engine-side data root: content store, image store, verifying unpacker and puller.</summary>
 public sealed class Engine : IDisposable
 {

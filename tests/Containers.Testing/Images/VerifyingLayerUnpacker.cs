@@ -1,4 +1,6 @@
-namespace Containers.Images.Pull;
+using Containers.Images.Pull;
+
+namespace Containers.Images.Tests.Infrastructure;
 
 /// <summary>
 /// The trivial unpacker: reads each layer to the end (which verifies its diff ID) and remembers the
@@ -24,7 +26,7 @@ public sealed class VerifyingLayerUnpacker(string root) : ILayerUnpacker
         int n;
         while ((n = await uncompressedTar.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0) total += n;
         Directory.CreateDirectory(root);
-        Content.AtomicFile.WriteAllBytes(Marker(chainId), System.Text.Encoding.UTF8.GetBytes(expectedDiffId + "\n" + total + "\n"));
+        AtomicFile.WriteAllBytes(Marker(chainId), System.Text.Encoding.UTF8.GetBytes(expectedDiffId + "\n" + total + "\n"));
         Interlocked.Increment(ref _unpacked);
         return total;
     }
