@@ -21,8 +21,8 @@ public sealed class CompatibilityApiTests(ImageApiFixture fixture) : IClassFixtu
     [Fact]
     public async Task Nulls_read_as_Go_zero_values_in_create()
     {
-        var id = await CreateAsync($$"""
-            {"Image":"{{fixture.PlainImage}}","Cmd":["true"],"Tty":null,"Labels":null,"StopTimeout":null,
+        var id = await CreateAsync($$$"""
+            {"Image":"{{{fixture.PlainImage}}}","Cmd":["true"],"Tty":null,"Labels":null,"StopTimeout":null,
              "Healthcheck":{"Test":null,"Interval":null,"Timeout":null,"Retries":null,"StartPeriod":null},
              "HostConfig":{"Memory":null,"CpuShares":null,"PidsLimit":null,"RestartPolicy":null,"NetworkMode":null,
                            "LogConfig":{"Type":null,"Config":null},"Binds":null,"Privileged":null}}
@@ -38,7 +38,7 @@ public sealed class CompatibilityApiTests(ImageApiFixture fixture) : IClassFixtu
     [Fact]
     public async Task Inspect_has_dockerd_fields_with_their_zero_values()
     {
-        var id = await CreateAsync($$"""{"Image":"{{fixture.PlainImage}}","Cmd":["true"]}""");
+        var id = await CreateAsync($$$"""{"Image":"{{{fixture.PlainImage}}}","Cmd":["true"]}""");
         var c = JsonDocument.Parse((await RawHttp.SendAsync(Socket, HttpMethod.Get, $"/containers/{id}/json")).Body).RootElement;
         var host = c.GetProperty("HostConfig");
         Assert.Equal(JsonValueKind.Array, host.GetProperty("DeviceCgroupRules").ValueKind);
@@ -65,7 +65,7 @@ public sealed class CompatibilityApiTests(ImageApiFixture fixture) : IClassFixtu
         Assert.Equal("overlayfs", c.GetProperty("GraphDriver").GetProperty("Name").GetString());
 
         // An explicitly asked runtime is kept, as dockerd keeps it.
-        var runc = await CreateAsync($$"""{"Image":"{{fixture.PlainImage}}","Cmd":["true"],"HostConfig":{"Runtime":"runc"}}""");
+        var runc = await CreateAsync($$$"""{"Image":"{{{fixture.PlainImage}}}","Cmd":["true"],"HostConfig":{"Runtime":"runc"}}""");
         var asked = JsonDocument.Parse((await RawHttp.SendAsync(Socket, HttpMethod.Get, $"/containers/{runc}/json")).Body).RootElement;
         Assert.Equal("runc", asked.GetProperty("HostConfig").GetProperty("Runtime").GetString());
     }
