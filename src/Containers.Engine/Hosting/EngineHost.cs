@@ -74,6 +74,7 @@ public static class EngineHost
         app.MapVolumeEndpoints();
         app.MapImageEndpoints();
         app.MapContainerEndpoints();
+        app.MapUnservedEndpoints();
         app.MapFallback((HttpContext context) => ErrorHandling.WriteErrorAsync(context, 404,
             $"page not found: {context.Request.Method} {context.Items[ApiVersioning.OriginalPathKey] as string ?? context.Request.Path.Value}"));
 
