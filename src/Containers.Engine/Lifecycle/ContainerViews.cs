@@ -60,25 +60,13 @@ public static class ContainerViews
         Command = string.Join(' ', r.Args.Select(a => a.Contains(' ') ? $"'{a}'" : a).Prepend(r.Path)).Trim(),
         Created = r.Created.ToUnixTimeSeconds(),
         Labels = r.Config.Labels,
-        State = r.State.Status,
+        State = r.Status.Name,
         Status = StatusText(r.State, now),
         HostConfig = new HostConfigSummary { NetworkMode = r.HostConfig.NetworkMode is "" ? "default" : r.HostConfig.NetworkMode },
     };
 
-    /// <summary>"Up 5 minutes", "Up 2 hours (Paused)", "Exited (137) 3 seconds ago", "Created", as <c>docker ps</c> shows.</summary>
-    public static string StatusText(ContainerState s, DateTimeOffset now) => s.Status switch
-    {
-        "running" => "Up " + HumanDuration.Of(now - Parse(s.StartedAt)),
-        "paused" => "Up " + HumanDuration.Of(now - Parse(s.StartedAt)) + " (Paused)",
-        "restarting" => $"Restarting ({s.ExitCode}) {HumanDuration.Of(now - Parse(s.FinishedAt))} ago",
-        "exited" => $"Exited ({s.ExitCode}) {HumanDuration.Of(now - Parse(s.FinishedAt))} ago",
-        "removing" => "Removal In Progress",
-        "dead" => "Dead",
-        _ => "Created",
-    };
+    /// <summary>"Up 5 minutes", "Exited (137) 3 seconds ago", "Created", as <c>docker ps</c> shows.</summary>
+    public static string StatusText(ContainerState s, DateTimeOffset now) => ContainerStatus.Of(s).StatusText(s, now);
 
     public static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Parse(string text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.UnixEpoch;
 }
