@@ -4,7 +4,7 @@ using Containers.Runtime.Launch;
 using Containers.Runtime.Spec;
 using Containers.Runtime.State;
 using Containers.Runtime.Supervision;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime;
 
@@ -14,7 +14,10 @@ namespace Containers.Runtime;
 /// </summary>
 public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, string? initPath = null, Action<string>? warn = null)
 {
-    private readonly StateStore store = new(root);
+    private readonly StateStore store = OpenStore(root);
+
+    // The start-up guard first: refuse an architecture we have no syscall numbers or seccomp profile for.
+    private static StateStore OpenStore(string root) { Containers.Interop.Arch.EnsureSupported(); return new StateStore(root); }
     private readonly Action<string> warn = warn ?? (m => Console.Error.WriteLine("containers-runtime: warning: " + m));
 
     /// <summary>The containers-runtime executable used for the shim and init stages.</summary>

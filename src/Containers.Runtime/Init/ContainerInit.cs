@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Containers.Runtime.Security;
 using Containers.Runtime.Spec;
-using Containers.Runtime.Interop;
-using static Containers.Runtime.Interop.Libc;
+using Containers.Interop;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Init;
 
