@@ -189,21 +189,6 @@ public static unsafe partial class Libc
         }
     }
 
-    /// <summary>Reads one '\n'-terminated line (without the newline), or null on EOF before any byte.</summary>
-    public static string? ReadLine(int fd)
-    {
-        var bytes = new List<byte>();
-        byte b;
-        while (true)
-        {
-            nint n = read(fd, &b, 1);
-            if (n < 0) { if (Errno == EINTR) continue; throw new SyscallException("read", Errno); }
-            if (n == 0) return bytes.Count == 0 ? null : System.Text.Encoding.UTF8.GetString(bytes.ToArray());
-            if (b == (byte)'\n') return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
-            bytes.Add(b);
-        }
-    }
-
     /// <summary>Decodes a waitpid status the way Docker reports it: the exit code, or 128+N for signal N.</summary>
     public static int ExitCodeFromWaitStatus(int status, out int signal)
     {
