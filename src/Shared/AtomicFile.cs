@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using static Containers.Interop.Libc;
 
 namespace Containers.Shared;
 
@@ -7,7 +7,7 @@ namespace Containers.Shared;
 /// temp file beside the target, fsync it, rename it over the target, fsync the directory. Readers, and a restart after
 /// SIGKILL or power loss, see the old content or the new, never a part. Compiled into each project that writes state.
 /// </summary>
-internal static partial class AtomicFile
+internal static class AtomicFile
 {
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> data)
     {
@@ -48,14 +48,9 @@ internal static partial class AtomicFile
     public static void FsyncDirectory(string dir)
     {
         // .NET refuses to open a directory as a file, so this goes through open(2) directly.
-        // No O_DIRECTORY: its value differs between architectures, and read-only open of a directory is allowed.
-        int fd = Open(dir, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw new IOException($"cannot open directory {dir}: errno {Marshal.GetLastPInvokeError()}");
-        try
-        {
-            if (Fsync(fd) != 0) throw new IOException($"fsync of directory {dir} failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-        finally { _ = Close(fd); }
+        int fd = Check(open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0), $"open directory {dir}");
+        try { Check(fsync(fd), $"fsync directory {dir}"); }
+        finally { close(fd); }
     }
 
     // Hidden and unique, in the target's directory (so the rename never crosses a filesystem) and never
@@ -66,15 +61,4 @@ internal static partial class AtomicFile
         Directory.CreateDirectory(dir);
         return Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
     }
-
-    private const int O_RDONLY = 0, O_CLOEXEC = 0x80000;
-
-    [LibraryImport("libc.so.6", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc.so.6", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc.so.6", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

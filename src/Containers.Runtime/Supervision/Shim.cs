@@ -3,7 +3,7 @@ using Containers.Runtime.Cgroups;
 using Containers.Runtime.Launch;
 using Containers.Runtime.Spec;
 using Containers.Runtime.State;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Supervision;
 
@@ -11,33 +11,30 @@ namespace Containers.Runtime.Supervision;
 /// The per-container supervisor (`containers-runtime shim`), as containerd's shim: started by create in a session of
 /// its own, it is the parent of the container's init, so it alone can reap it and record how it ended (exit.json)
 /// while neither the engine nor the CLI is running. It holds nothing else: the container's stdio go straight to the
-/// init. It reports to create on fd 3: "warn MSG" lines, then "ok PID" or "error MSG".
+/// init. It reports to create over a <see cref="SyncChannel"/> on fd 3: Warn lines, then Ok PID or Error (sync point 5).
 /// </summary>
 public static class Shim
 {
-    public const int ReportFd = 3;
-
     public static int Run(string root, string id, string bundle, string initPath, string? consoleSocket = null)
     {
-        fcntl(ReportFd, F_SETFD, FD_CLOEXEC);
+        var report = SyncChannel.Inherited();
         var store = new StateStore(root);
-        void Report(string line) { try { WriteAll(ReportFd, Encoding.UTF8.GetBytes(line.Replace('\n', ' ') + "\n")); } catch (IOException) { } }
 
         ContainerRecord record;
         CgroupManager? cgroup;
         try
         {
-            (record, cgroup) = Supervisor.Launch(store, id, bundle, initPath, 0, 1, 2, w => Report("warn " + w), consoleSocket);
+            (record, cgroup) = Supervisor.Launch(store, id, bundle, initPath, 0, 1, 2, w => report.TrySend(SyncKind.Warn, w), consoleSocket); // sync 2–4
             record.ShimPid = getpid();
             store.Save(record);
-            Report("ok " + record.Pid);
+            report.TrySend(SyncKind.Ok, record.Pid.ToString()); // sync 5
         }
         catch (Exception e)
         {
-            Report("error " + e.Message);
+            report.TrySend(SyncKind.Error, e.Message); // sync 5
             return 1;
         }
-        close(ReportFd);
+        report.Dispose();
         // Let go of the caller's terminal/pipes: the init has its own copies.
         int devNull = open("/dev/null", O_RDWR, 0);
         if (devNull >= 0) { dup2(devNull, 0); dup2(devNull, 1); dup2(devNull, 2); close(devNull); }

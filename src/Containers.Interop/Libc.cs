@@ -1,13 +1,16 @@
 using System.Runtime.InteropServices;
 
-namespace Containers.Runtime.Interop;
+namespace Containers.Interop;
 
 /// <summary>
-/// The libc calls the runtime needs, declared with source-generated marshalling so they work
-/// under NativeAOT and never run managed code between fork and exec (we never fork: see Launch/).
-/// "libc.so.6" is named explicitly because "libc.so" on Debian is a linker script dlopen cannot load.
+/// The one libc interop layer: every libc call of the runtime, the snapshotter, the image store and the engine host,
+/// declared with source-generated marshalling (LibraryImport) so they work under NativeAOT without reflection and
+/// never run managed code between fork and exec (we never fork: see Containers.Runtime/Launch/). One library name,
+/// "libc.so.6" ("libc" resolves to "libc.so", on Debian a linker script dlopen cannot load), and one error type,
+/// <see cref="SyscallException"/>. Constants whose values differ between architectures (syscall numbers, a few
+/// open flags) live in <see cref="Arch"/>; the ones here are the same on every architecture we support.
 /// </summary>
-internal static unsafe partial class Libc
+public static unsafe partial class Libc
 {
     private const string Lib = "libc.so.6";
 
@@ -22,12 +25,18 @@ internal static unsafe partial class Libc
         MS_RELATIME = 1 << 21, MS_STRICTATIME = 1 << 24;
 
     public const int MNT_DETACH = 2;
-    public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_NOCTTY = 0x100, O_TRUNC = 0x200,
-        O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, O_PATH = 0x200000;
+    public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100, O_TRUNC = 0x200,
+        O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000, O_PATH = 0x200000;
+    /// <summary>O_DIRECTORY and O_NOFOLLOW differ between x86_64 and aarch64.</summary>
+    public static int O_DIRECTORY => Arch.Current.ODirectory;
+    public static int O_NOFOLLOW => Arch.Current.ONoFollow;
+    public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
+    public const int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_DGRAM = 2, SOL_SOCKET = 1, SCM_RIGHTS = 1;
     public const int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
     public const int EINTR = 4, ESRCH = 3, ENOENT = 2, EPERM = 1, ECHILD = 10, EAGAIN = 11, EBUSY = 16, EINVAL = 22, EEXIST = 17;
     public const int WNOHANG = 1;
-    public const int S_IFCHR = 0x2000, S_IFIFO = 0x1000;
+    public const uint S_IFMT = 0xF000, S_IFSOCK = 0xC000, S_IFLNK = 0xA000, S_IFREG = 0x8000, S_IFBLK = 0x6000, S_IFDIR = 0x4000,
+        S_IFCHR = 0x2000, S_IFIFO = 0x1000;
 
     public const int PR_SET_PDEATHSIG = 1, PR_SET_KEEPCAPS = 8, PR_CAPBSET_DROP = 24, PR_SET_NO_NEW_PRIVS = 38,
         PR_SET_CHILD_SUBREAPER = 36, PR_CAP_AMBIENT = 47, PR_CAP_AMBIENT_RAISE = 2, PR_CAP_AMBIENT_CLEAR_ALL = 4;
@@ -35,10 +44,16 @@ internal static unsafe partial class Libc
     // glibc posix_spawn attribute flags.
     public const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
 
-    // x86_64 syscall numbers used through syscall(2) where glibc has no wrapper or the wrapper
+    // Syscall numbers of this architecture (see Arch), for syscall(2) where glibc has no wrapper or the wrapper
     // would broadcast to every thread (setresuid & co: we want per-thread credentials).
-    public const long SYS_setgroups = 116, SYS_setresuid = 117, SYS_setresgid = 119, SYS_capget = 125,
-        SYS_capset = 126, SYS_pivot_root = 155, SYS_gettid = 186, SYS_seccomp = 317;
+    public static long SYS_setgroups => Arch.Current.Setgroups;
+    public static long SYS_setresuid => Arch.Current.Setresuid;
+    public static long SYS_setresgid => Arch.Current.Setresgid;
+    public static long SYS_capget => Arch.Current.Capget;
+    public static long SYS_capset => Arch.Current.Capset;
+    public static long SYS_pivot_root => Arch.Current.PivotRoot;
+    public static long SYS_gettid => Arch.Current.Gettid;
+    public static long SYS_seccomp => Arch.Current.Seccomp;
 
     [LibraryImport(Lib, SetLastError = true)] public static partial int unshare(int flags);
     [LibraryImport(Lib, SetLastError = true)] public static partial int setns(int fd, int nstype);
@@ -90,9 +105,65 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)] public static partial int poll(int* fds, ulong nfds, int timeout);
     [LibraryImport(Lib)] public static partial int getpid();
     [LibraryImport(Lib, SetLastError = true)] public static partial nint sendmsg(int fd, void* msg, int flags);
+    [LibraryImport(Lib, SetLastError = true)] public static partial nint recvmsg(int fd, void* msg, int flags);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int socket(int domain, int type, int protocol);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int bind(int fd, byte* addr, int len);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int listen(int fd, int backlog);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int accept4(int fd, void* addr, void* len, int flags);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int connect(int fd, byte* addr, int len);
+    [LibraryImport(Lib)] public static partial uint umask(uint mask);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int fsync(int fd);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int lchown(string path, int uid, int gid);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chmod(string path, uint mode);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int link(string oldpath, string newpath);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int utimensat(int dirfd, string path, Timespec* times, int flags);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int lsetxattr(string path, string name, byte* value, nuint size, int flags);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint lgetxattr(string path, string name, byte* value, nuint size);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint llistxattr(string path, byte* list, nuint size);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statx(int dirfd, string path, int flags, uint mask, Statx* buffer);
+    [LibraryImport(Lib, SetLastError = true)] public static partial int uname(byte* buffer);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint getgrnam(string name);
 
     [StructLayout(LayoutKind.Sequential)]
     public struct RLimit { public ulong Cur; public ulong Max; }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timespec { public long Seconds; public long Nanoseconds; }
+
+    public const uint STATX_TYPE = 1, STATX_BASIC_STATS = 0x7ff;
+
+    /// <summary>struct statx (linux/stat.h): the same layout on every architecture, unlike struct stat.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    public struct Statx
+    {
+        [FieldOffset(0x10)] public uint Nlink;
+        [FieldOffset(0x14)] public int Uid;
+        [FieldOffset(0x18)] public int Gid;
+        [FieldOffset(0x1c)] public ushort Mode;
+        [FieldOffset(0x20)] public ulong Ino;
+        [FieldOffset(0x28)] public long Size;
+        [FieldOffset(0x30)] public long Blocks;
+        [FieldOffset(0x70)] public long MtimeSeconds; // stx_mtime (0x50 is stx_btime)
+        [FieldOffset(0x78)] public uint MtimeNanoseconds;
+        [FieldOffset(0x80)] public uint RdevMajor;
+        [FieldOffset(0x84)] public uint RdevMinor;
+    }
+
+    /// <summary>lstat through statx: null when the path does not exist or cannot be examined.</summary>
+    public static Statx? LStat(string path, uint mask = STATX_BASIC_STATS)
+    {
+        Statx buffer;
+        return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, mask, &buffer) == 0 ? buffer : null;
+    }
 
     public static int GetTid() => (int)syscall(SYS_gettid, 0, 0, 0);
 
@@ -118,21 +189,6 @@ internal static unsafe partial class Libc
         }
     }
 
-    /// <summary>Reads one '\n'-terminated line (without the newline), or null on EOF before any byte.</summary>
-    public static string? ReadLine(int fd)
-    {
-        var bytes = new List<byte>();
-        byte b;
-        while (true)
-        {
-            nint n = read(fd, &b, 1);
-            if (n < 0) { if (Errno == EINTR) continue; throw new SyscallException("read", Errno); }
-            if (n == 0) return bytes.Count == 0 ? null : System.Text.Encoding.UTF8.GetString(bytes.ToArray());
-            if (b == (byte)'\n') return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
-            bytes.Add(b);
-        }
-    }
-
     /// <summary>Decodes a waitpid status the way Docker reports it: the exit code, or 128+N for signal N.</summary>
     public static int ExitCodeFromWaitStatus(int status, out int signal)
     {
@@ -140,12 +196,45 @@ internal static unsafe partial class Libc
         if (signal == 0) return (status >> 8) & 0xff;
         return 128 + signal;
     }
-}
 
-/// <summary>A failed system call: carries errno and names the call and its operands.</summary>
-public sealed class SyscallException(string operation, int errno)
-    : IOException($"{operation}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})")
-{
-    public int Errno { get; } = errno;
-    public string Operation { get; } = operation;
+    /// <summary>The gid of a group, or null when the group does not exist.</summary>
+    public static int? GroupId(string name)
+    {
+        var group = getgrnam(name);
+        // struct group { char *gr_name; char *gr_passwd; gid_t gr_gid; ... }: gid follows two pointers.
+        return group == 0 ? null : Marshal.ReadInt32(group, 2 * IntPtr.Size);
+    }
+
+    /// <summary>uname(2)'s fields: struct utsname is six 65-byte strings on Linux.</summary>
+    public static (string SysName, string NodeName, string Release, string Version, string Machine) Uname()
+    {
+        const int field = 65;
+        var buffer = stackalloc byte[field * 6];
+        if (uname(buffer) != 0) return ("Linux", "", "", "", "");
+        string Read(int i) => Marshal.PtrToStringUTF8((IntPtr)(buffer + i * field)) ?? "";
+        return (Read(0), Read(1), Read(2), Read(3), Read(4));
+    }
+
+    /// <summary>True when the path (not followed if a symlink) is a Unix socket.</summary>
+    public static bool IsSocket(string path) => LStat(path, STATX_TYPE) is { } s && (s.Mode & S_IFMT) == S_IFSOCK;
+
+    /// <summary>
+    /// Reads a small file without taking a lock. .NET's FileStream takes flock(LOCK_SH) on every open, which
+    /// fails while another engine holds the exclusive lock on that file, and that is exactly when we read it.
+    /// </summary>
+    public static string? ReadSmallFileWithoutLock(string path)
+    {
+        var fd = open(path, O_RDONLY | O_CLOEXEC, 0);
+        if (fd < 0) return null;
+        try
+        {
+            var buffer = stackalloc byte[256];
+            var n = read(fd, buffer, 256);
+            return n <= 0 ? null : System.Text.Encoding.UTF8.GetString(buffer, (int)n);
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
 }
