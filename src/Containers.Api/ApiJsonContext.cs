@@ -37,4 +37,4 @@ namespace Containers.Api;
 [JsonSerializable(typeof(List<ContainerChange>))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
-public sealed partial class ApiJsonContext : JsonSerializerContext;
+public partial class ApiJsonContext : JsonSerializerContext;

@@ -60,53 +60,113 @@ public sealed class ContainerConfig
     public int? StopTimeout { get; set; }
 }
 
-/// <summary>HostConfig: the subset of Docker's fields this engine honours; the rest are reported, never silently ignored.</summary>
+/// <summary>
+/// HostConfig with every field dockerd (API 1.47) has, so inspect shows each one with Docker's zero value. Strings are
+/// <c>""</c> and lists <c>[]</c> where Go has a plain string or slice; Go's pointers (PidsLimit, OomKillDisable, Init,
+/// MemorySwappiness) stay nullable, and its <c>omitempty</c> maps are left out when unset. Which of these the engine
+/// honours is the validator's business: settings it cannot honour are refused or warned about there.
+/// </summary>
 public sealed class HostConfig
 {
     public List<string>? Binds { get; set; }
-    public long Memory { get; set; }
-    public long MemorySwap { get; set; }
-    public long MemoryReservation { get; set; }
-    public long NanoCpus { get; set; }
-    public long CpuShares { get; set; }
-    public long CpuPeriod { get; set; }
-    public long CpuQuota { get; set; }
-    public string? CpusetCpus { get; set; }
-    public string? CpusetMems { get; set; }
-    public long? PidsLimit { get; set; }
-    public List<Ulimit>? Ulimits { get; set; }
-    public List<string>? CapAdd { get; set; }
-    public List<string>? CapDrop { get; set; }
-    public bool Privileged { get; set; }
-    public bool ReadonlyRootfs { get; set; }
-    public List<string>? SecurityOpt { get; set; }
-    public bool? Init { get; set; }
-    public bool AutoRemove { get; set; }
-    public RestartPolicy RestartPolicy { get; set; } = new();
+    public string ContainerIDFile { get; set; } = "";
     public LogConfig LogConfig { get; set; } = new();
-    public Dictionary<string, string>? Tmpfs { get; set; }
-    public long ShmSize { get; set; }
-    public Dictionary<string, string>? Sysctls { get; set; }
     public string NetworkMode { get; set; } = "";
     public Dictionary<string, List<PortBinding>>? PortBindings { get; set; }
-    public List<string>? Dns { get; set; }
-    public List<string>? DnsSearch { get; set; }
-    public List<string>? DnsOptions { get; set; }
-    public List<string>? ExtraHosts { get; set; }
+    public RestartPolicy RestartPolicy { get; set; } = new();
+    public bool AutoRemove { get; set; }
+    public string VolumeDriver { get; set; } = "";
     public List<string>? VolumesFrom { get; set; }
-    public List<Mount>? Mounts { get; set; }
-    public List<DeviceMapping>? Devices { get; set; }
-    public string? IpcMode { get; set; }
-    public string? PidMode { get; set; }
-    public string? UTSMode { get; set; }
-    public string? UsernsMode { get; set; }
-    public string? CgroupnsMode { get; set; }
-    public int? OomScoreAdj { get; set; }
-    public bool? OomKillDisable { get; set; }
+    /// <summary>Height and width of the initial console.</summary>
+    public uint[] ConsoleSize { get; set; } = [0, 0];
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? Annotations { get; set; }
+
+    public List<string>? CapAdd { get; set; }
+    public List<string>? CapDrop { get; set; }
+    public string CgroupnsMode { get; set; } = "";
+    public List<string>? Dns { get; set; }
+    public List<string>? DnsOptions { get; set; }
+    public List<string>? DnsSearch { get; set; }
+    public List<string>? ExtraHosts { get; set; }
     public List<string>? GroupAdd { get; set; }
+    public string IpcMode { get; set; } = "";
+    public string Cgroup { get; set; } = "";
+    public List<string> Links { get; set; } = [];
+    public int? OomScoreAdj { get; set; }
+    public string PidMode { get; set; } = "";
+    public bool Privileged { get; set; }
     public bool PublishAllPorts { get; set; }
-    public string? Runtime { get; set; }
+    public bool ReadonlyRootfs { get; set; }
+    public List<string>? SecurityOpt { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? StorageOpt { get; set; }
+    public Dictionary<string, string>? Tmpfs { get; set; }
+    public string UTSMode { get; set; } = "";
+    public string UsernsMode { get; set; } = "";
+    public long ShmSize { get; set; }
+    public Dictionary<string, string>? Sysctls { get; set; }
+    public string Runtime { get; set; } = "";
+    /// <summary>Windows only; on Linux "" or "default".</summary>
+    public string Isolation { get; set; } = "";
+
+    // Resources
+    public long CpuShares { get; set; }
+    public long Memory { get; set; }
+    public long NanoCpus { get; set; }
+    public string CgroupParent { get; set; } = "";
     public long BlkioWeight { get; set; }
+    public List<WeightDevice> BlkioWeightDevice { get; set; } = [];
+    public List<ThrottleDevice> BlkioDeviceReadBps { get; set; } = [];
+    public List<ThrottleDevice> BlkioDeviceWriteBps { get; set; } = [];
+    public List<ThrottleDevice> BlkioDeviceReadIOps { get; set; } = [];
+    public List<ThrottleDevice> BlkioDeviceWriteIOps { get; set; } = [];
+    public long CpuPeriod { get; set; }
+    public long CpuQuota { get; set; }
+    public long CpuRealtimePeriod { get; set; }
+    public long CpuRealtimeRuntime { get; set; }
+    public string CpusetCpus { get; set; } = "";
+    public string CpusetMems { get; set; } = "";
+    public List<DeviceMapping>? Devices { get; set; }
+    public List<string> DeviceCgroupRules { get; set; } = [];
+    public List<DeviceRequest> DeviceRequests { get; set; } = [];
+    public long MemoryReservation { get; set; }
+    public long MemorySwap { get; set; }
+    public long? MemorySwappiness { get; set; }
+    public bool? OomKillDisable { get; set; }
+    public long? PidsLimit { get; set; }
+    public List<Ulimit>? Ulimits { get; set; }
+    public long CpuCount { get; set; }
+    public long CpuPercent { get; set; }
+    public ulong IOMaximumIOps { get; set; }
+    public ulong IOMaximumBandwidth { get; set; }
+
+    public List<Mount>? Mounts { get; set; }
+    public List<string> MaskedPaths { get; set; } = [];
+    public List<string> ReadonlyPaths { get; set; } = [];
+    public bool? Init { get; set; }
+}
+
+public sealed class WeightDevice
+{
+    public string Path { get; set; } = "";
+    public int Weight { get; set; }
+}
+
+public sealed class ThrottleDevice
+{
+    public string Path { get; set; } = "";
+    public long Rate { get; set; }
+}
+
+/// <summary>A request for devices from a device driver (<c>--gpus</c>).</summary>
+public sealed class DeviceRequest
+{
+    public string Driver { get; set; } = "";
+    public int Count { get; set; }
+    public List<string>? DeviceIDs { get; set; }
+    public List<List<string>>? Capabilities { get; set; }
+    public Dictionary<string, string>? Options { get; set; }
 }
 
 public sealed class Ulimit
@@ -157,9 +217,27 @@ public sealed class NetworkingConfig
 
 public sealed class EndpointSettings
 {
+    public EndpointIpamConfig? IPAMConfig { get; set; }
+    public List<string>? Links { get; set; }
     public List<string>? Aliases { get; set; }
-    public string? NetworkID { get; set; }
-    public string? IPAddress { get; set; }
+    public string MacAddress { get; set; } = "";
+    public Dictionary<string, string>? DriverOpts { get; set; }
+    public string NetworkID { get; set; } = "";
+    public string EndpointID { get; set; } = "";
+    public string Gateway { get; set; } = "";
+    public string IPAddress { get; set; } = "";
+    public int IPPrefixLen { get; set; }
+    public string IPv6Gateway { get; set; } = "";
+    public string GlobalIPv6Address { get; set; } = "";
+    public int GlobalIPv6PrefixLen { get; set; }
+    public List<string>? DNSNames { get; set; }
+}
+
+public sealed class EndpointIpamConfig
+{
+    public string IPv4Address { get; set; } = "";
+    public string IPv6Address { get; set; } = "";
+    public List<string>? LinkLocalIPs { get; set; }
 }
 
 /// <summary>The answer of <c>POST /containers/create</c>.</summary>
@@ -212,15 +290,54 @@ public sealed class ContainerInspect
     public List<string>? ExecIDs { get; set; }
     public HostConfig HostConfig { get; set; } = new();
     public GraphDriverData GraphDriver { get; set; } = new();
-    public List<Mount> Mounts { get; set; } = [];
+    public List<MountPoint> Mounts { get; set; } = [];
     public ContainerConfig Config { get; set; } = new();
     public NetworkSettings NetworkSettings { get; set; } = new();
 }
 
+/// <summary>NetworkSettings of inspect: the sandbox, the ports, the legacy default-bridge fields and one entry per network.</summary>
 public sealed class NetworkSettings
 {
+    public string Bridge { get; set; } = "";
+    public string SandboxID { get; set; } = "";
+    public bool HairpinMode { get; set; }
+    public string LinkLocalIPv6Address { get; set; } = "";
+    public int LinkLocalIPv6PrefixLen { get; set; }
+    /// <summary>Container port ("80/tcp") to its host bindings; null for a port that is exposed but not published.</summary>
+    public Dictionary<string, List<PortBinding>?> Ports { get; set; } = [];
     public string SandboxKey { get; set; } = "";
+    public List<NetworkAddress>? SecondaryIPAddresses { get; set; }
+    public List<NetworkAddress>? SecondaryIPv6Addresses { get; set; }
+    public string EndpointID { get; set; } = "";
+    public string Gateway { get; set; } = "";
+    public string GlobalIPv6Address { get; set; } = "";
+    public int GlobalIPv6PrefixLen { get; set; }
+    public string IPAddress { get; set; } = "";
+    public int IPPrefixLen { get; set; }
+    public string IPv6Gateway { get; set; } = "";
+    public string MacAddress { get; set; } = "";
     public Dictionary<string, EndpointSettings> Networks { get; set; } = [];
+}
+
+public sealed class NetworkAddress
+{
+    public string Addr { get; set; } = "";
+    public int PrefixLen { get; set; }
+}
+
+/// <summary>A mount as inspect and the container list report it (Docker's MountPoint).</summary>
+public sealed class MountPoint
+{
+    public string Type { get; set; } = "";
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Name { get; set; }
+    public string Source { get; set; } = "";
+    public string Destination { get; set; } = "";
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Driver { get; set; }
+    public string Mode { get; set; } = "";
+    public bool RW { get; set; }
+    public string Propagation { get; set; } = "";
 }
 
 /// <summary>One row of <c>GET /containers/json</c>.</summary>
@@ -243,7 +360,7 @@ public sealed class ContainerSummary
     /// <summary>Human text: "Up 5 minutes", "Exited (0) 2 seconds ago", "Created".</summary>
     public string Status { get; set; } = "";
     public HostConfigSummary HostConfig { get; set; } = new();
-    public List<Mount> Mounts { get; set; } = [];
+    public List<MountPoint> Mounts { get; set; } = [];
 }
 
 public sealed class HostConfigSummary

@@ -1,3 +1,5 @@
+using Containers.Shared;
+
 namespace Containers.Client;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Containers.Client;
 /// </summary>
 public sealed record EngineEndpoint
 {
-    public const string DefaultSocketPath = "/run/containers-engine.sock";
+    public const string DefaultSocketPath = EngineAddress.DefaultSocketPath;
     public const string HostVariable = "CONTAINERS_HOST";
 
     /// <summary>With <c>CONTAINERS_TLS_VERIFY</c> set, TCP endpoints use ca.pem, cert.pem and key.pem from this directory.</summary>
@@ -34,24 +36,16 @@ public sealed record EngineEndpoint
     public static EngineEndpoint Parse(string text, EngineTlsOptions? tls = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
-        if (text.StartsWith("unix://", StringComparison.Ordinal))
+        // The engine's -H rules (Shared/EngineAddress); a FormatException names what is wrong.
+        var address = EngineAddress.Parse(text, tls is not null, "invalid engine address");
+        if (address.IsUnix)
         {
-            var path = text["unix://".Length..];
-            if (path.Length == 0) path = DefaultSocketPath;
-            if (!path.StartsWith('/')) throw new FormatException($"invalid engine address \"{text}\": the socket path must be absolute");
             if (tls is not null) throw new FormatException($"TLS applies to tcp:// addresses, not to \"{text}\"");
-            return new EngineEndpoint(new Uri("unix://" + path), path, null, 0);
+            return new EngineEndpoint(new Uri("unix://" + address.SocketPath), address.SocketPath, null, 0);
         }
-        if (text.StartsWith("tcp://", StringComparison.Ordinal) || text.StartsWith("https://", StringComparison.Ordinal) || text.StartsWith("http://", StringComparison.Ordinal))
-        {
-            var rest = text[(text.IndexOf("://", StringComparison.Ordinal) + 3)..].TrimEnd('/');
-            var colon = rest.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(rest[(colon + 1)..], out var port) || port is < 1 or > 65535)
-                throw new FormatException($"invalid engine address \"{text}\": expected tcp://HOST:PORT");
-            var host = rest[..colon];
-            return new EngineEndpoint(new Uri($"tcp://{rest}"), null, host, port) { Tls = tls };
-        }
-        throw new FormatException($"invalid engine address \"{text}\": use unix:///path or tcp://HOST:PORT");
+        // An empty host means this machine, as the docker CLI reads tcp://:PORT.
+        var host = address.Host is "" ? EngineAddress.DefaultTcpHost : address.UriHost!;
+        return new EngineEndpoint(new Uri($"tcp://{host}:{address.Port}"), null, host, address.Port) { Tls = tls };
     }
 
     /// <summary>The explicit endpoint, else <c>CONTAINERS_HOST</c> (with TLS from <c>CONTAINERS_CERT_PATH</c>), else the default socket.</summary>

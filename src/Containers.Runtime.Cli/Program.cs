@@ -8,6 +8,9 @@ using Containers.Runtime.Supervision;
 
 // containers-runtime: runc's command line over Containers.Runtime. Hidden verbs: "init" (the container's first
 // process, see ContainerInit) and "shim" (the per-container supervisor, see Shim).
+// Start-up guard: refuse an architecture we have no syscall numbers or seccomp profile for, before any stage runs.
+try { Containers.Interop.Arch.EnsureSupported(); }
+catch (PlatformNotSupportedException e) { Console.Error.WriteLine($"containers-runtime: {e.Message}"); return 1; }
 if (args.Length > 0 && args[0] == "init") return ContainerInit.Run(args[1], args[2], args.Length > 3 ? args[3] : null);
 if (args.Length > 0 && args[0] == "shim") return Shim.Run(args, Environment.ProcessPath!);
 if (args.Length > 0 && args[0] == "exec-init") return ContainerInit.RunExec(args[1], args[2], args[3]);

@@ -4,7 +4,7 @@ using Containers.Runtime.Launch;
 using Containers.Runtime.Spec;
 using Containers.Runtime.State;
 using Containers.Runtime.Supervision;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime;
 
@@ -14,7 +14,10 @@ namespace Containers.Runtime;
 /// </summary>
 public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, string? initPath = null, Action<string>? warn = null)
 {
-    private readonly StateStore store = new(root);
+    private readonly StateStore store = OpenStore(root);
+
+    // The start-up guard first: refuse an architecture we have no syscall numbers or seccomp profile for.
+    private static StateStore OpenStore(string root) { Containers.Interop.Arch.EnsureSupported(); return new StateStore(root); }
     private readonly Action<string> warn = warn ?? (m => Console.Error.WriteLine("containers-runtime: warning: " + m));
 
     /// <summary>The containers-runtime executable used for the shim and init stages.</summary>
@@ -48,37 +51,28 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
         if (!File.Exists(InitPath)) throw new FileNotFoundException($"containers-runtime executable not found at {InitPath}", InitPath);
         int* pipe = stackalloc int[2];
         Check(pipe2(pipe, O_CLOEXEC), "pipe2");
+        using var report = new SyncChannel(pipe[0]);
         int shimPid;
         try
         {
             string[] argv = ["containers-runtime", "shim", root, id, Path.GetFullPath(bundle), .. shimArgs];
             shimPid = Spawner.Spawn(InitPath, argv, Spawner.CurrentEnvironment(),
-                new Dictionary<int, int> { [0] = stdin, [1] = stdout, [2] = stderr, [Shim.ReportFd] = pipe[1] }, newSession: true);
+                new Dictionary<int, int> { [0] = stdin, [1] = stdout, [2] = stderr, [SyncChannel.ChildFd] = pipe[1] }, newSession: true); // sync 1
         }
         finally { close(pipe[1]); }
         try
         {
-            while (true)
-            {
-                string? line = ReadLine(pipe[0]);
-                if (line is null) throw new ContainerStartException($"shim for '{id}' exited without reporting");
-                if (line.StartsWith("warn ")) { warn(line[5..]); continue; }
-                if (line.StartsWith("error ")) throw new ContainerStartException(line[6..]);
-                if (line.StartsWith("ok ") && int.TryParse(line[3..], out int pid))
-                {
-                    if (pidFile is not null) File.WriteAllText(pidFile, pid.ToString());
-                    ReapInBackground(shimPid);
-                    return pid;
-                }
-                throw new ContainerStartException($"shim for '{id}' sent an unexpected line: {line}");
-            }
+            var ok = report.AwaitResult(SyncKind.Ok, warn, $"shim for '{id}' exited without reporting", $"shim for '{id}'"); // sync 5
+            int pid = int.Parse(ok.Text);
+            if (pidFile is not null) File.WriteAllText(pidFile, pid.ToString());
+            ReapInBackground(shimPid);
+            return pid;
         }
         catch
         {
             Spawner.Wait(shimPid);
             throw;
         }
-        finally { close(pipe[0]); }
     }
 
     // Shims this process started, by PID, completed when the shim exits (it writes exit.json just before): lets
@@ -110,7 +104,7 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
             byte b;
             bool released = false;
             int* pfd = stackalloc int[2] { fd, 1 /* POLLIN */ };
-            // Before the init reopens its end, read returns 0 (no writer) or EAGAIN; after its byte, EAGAIN until
+            // sync 7. Before the init reopens its end, read returns 0 (no writer) or EAGAIN; after its byte, EAGAIN until
             // its execve closes the write end: EOF then means the user's program is running (see ContainerInit.WaitForStart).
             while (true)
             {

@@ -49,16 +49,7 @@ internal sealed partial class SnapshotMetadata
         if (_state.Snapshots.Remove(key)) Save();
     }
 
-    private void Save()
-    {
-        var temp = _path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, _state, MetadataJson.Default.State);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, _path, overwrite: true);
-    }
+    private void Save() => AtomicFile.Write(_path, stream => JsonSerializer.Serialize(stream, _state, MetadataJson.Default.State));
 
     [JsonSerializable(typeof(State))]
     private sealed partial class MetadataJson : JsonSerializerContext;

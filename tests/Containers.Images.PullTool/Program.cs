@@ -5,6 +5,7 @@ using Containers.Images.Content;
 using Containers.Images.Pull;
 using Containers.Images.Registry;
 using Containers.Images.Store;
+using Containers.Images.Tests.Infrastructure;
 
 if (args.Length < 2)
 {

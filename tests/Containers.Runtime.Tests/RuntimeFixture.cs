@@ -10,14 +10,14 @@ namespace Containers.Runtime.Tests;
 /// </summary>
 public sealed class RuntimeFixture : IDisposable
 {
-    public string Root { get; } = Directory.CreateTempSubdirectory("crt-root-").FullName;
+    public string Root { get; } = TempDirectory.Create();
     /// <summary>The binary under test: the one built next to the tests, or CONTAINERS_RUNTIME_BINARY (e.g. the NativeAOT publish).</summary>
     public static string Binary => Environment.GetEnvironmentVariable("CONTAINERS_RUNTIME_BINARY") is { Length: > 0 } b ? b : Path.Combine(AppContext.BaseDirectory, "containers-runtime");
     public List<string> Warnings { get; } = [];
     public ContainerRuntime Runtime { get; }
     private readonly List<string> ids = [];
     private readonly List<TestBundle> bundles = [];
-    private readonly string outputDir = Directory.CreateTempSubdirectory("crt-out-").FullName;
+    private readonly string outputDir = TempDirectory.Create();
 
     public RuntimeFixture() => Runtime = new ContainerRuntime(Root, Binary, w => { lock (Warnings) Warnings.Add(w); });
 
@@ -102,8 +102,8 @@ public sealed class RuntimeFixture : IDisposable
         {
             try { if (new StateStore(Root).Exists(id)) Runtime.Delete(id, force: true); } catch (Exception) { }
         }
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-        try { Directory.Delete(outputDir, recursive: true); } catch (IOException) { }
+        TempDirectory.Delete(Root);
+        TempDirectory.Delete(outputDir);
         foreach (var b in bundles) b.Dispose();
     }
 }

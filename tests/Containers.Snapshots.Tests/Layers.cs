@@ -56,27 +56,5 @@ public sealed class Layer
     public static string DiffId(byte[] tar) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tar));
 }
 
-/// <summary>A temporary directory (removed afterwards, unmounting anything still mounted below it).</summary>
-public sealed class Scratch : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "snap-test-" + Guid.NewGuid().ToString("N")[..10]);
-
-    public Scratch() => Directory.CreateDirectory(Path);
-
-    public string Sub(string name)
-    {
-        var p = System.IO.Path.Combine(Path, name);
-        Directory.CreateDirectory(p);
-        return p;
-    }
-
-    public void Dispose()
-    {
-        foreach (var line in File.ReadAllLines("/proc/self/mounts").Reverse())
-        {
-            var target = line.Split(' ')[1];
-            if (target.StartsWith(Path, StringComparison.Ordinal)) Mounter.Unmount(target);
-        }
-        Directory.Delete(Path, recursive: true);
-    }
-}
+/// <summary>The snapshot tests' name for the shared temporary directory (which unmounts what is left mounted below it).</summary>
+public sealed class Scratch : TempDirectory;

@@ -1,8 +1,8 @@
 namespace Containers.Engine.Api;
 
 /// <summary>
-/// An error the API reports to the caller as <c>{"message": "..."}</c> with a Docker status code.
-/// Throw these from handlers and stores; anything else becomes a 500.
+/// An HTTP-level error with an explicit status, for the API layer only. Stores, services and validators throw the
+/// domain errors of <see cref="Containers.Engine.Errors"/> instead, which <see cref="ErrorHandling"/> maps to statuses.
 /// </summary>
 public class ApiException(int statusCode, string message) : Exception(message)
 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Containers.Api;
+using Containers.Engine.Errors;
 using Containers.Images.Manifests;
 using Containers.Images.References;
 using Containers.Images.Registry;
@@ -8,10 +9,11 @@ using Containers.Images.Store;
 namespace Containers.Engine.Api;
 
 /// <summary>
-/// Turns every failure into Docker's JSON error shape with the right status: API errors keep theirs,
-/// malformed JSON is a 400 naming its position, Kestrel's request errors (413 body too large, ...) keep
-/// their code, and anything unexpected is a 500 whose body carries the message but never a stack trace.
-/// Empty error responses from routing (404, 405) get a JSON body naming the method and path.
+/// Turns every failure into Docker's JSON error shape with the right status (moby's errdefs → httpstatus): the engine's
+/// domain errors by kind, the image library's by type, malformed JSON a 400 naming its position, Kestrel's request
+/// errors (413 body too large, ...) keep their code, and anything unexpected is a 500 whose body carries the message but
+/// never a stack trace. The caller's mistakes (4xx) and what is not built (501) are logged at debug level only; real
+/// server errors are logged as errors. Empty error responses from routing (404, 405) get a JSON body naming the path.
 /// </summary>
 public static class ErrorHandling
 {
@@ -30,9 +32,11 @@ public static class ErrorHandling
             catch (Exception e) when (!context.Response.HasStarted)
             {
                 var (status, message) = Describe(e);
-                if (status >= 500)
-                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Api")
-                        .LogError(e, "Handler error for {Method} {Path}", context.Request.Method, context.Request.Path.Value);
+                var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Api");
+                if (IsClientError(status))
+                    log.LogDebug("{Method} {Path}: {Status} {Message}", context.Request.Method, context.Request.Path.Value, status, message);
+                else
+                    log.LogError(e, "Handler error for {Method} {Path}", context.Request.Method, context.Request.Path.Value);
                 await WriteErrorAsync(context, status, message);
             }
         });
@@ -51,9 +55,17 @@ public static class ErrorHandling
         return app;
     }
 
-    /// <summary>The one place exceptions become statuses: the API's own, then the stores' and the registry client's.</summary>
+    /// <summary>A status that reports the caller's request, not a failure of the engine (501: asked for what is not built).</summary>
+    public static bool IsClientError(int status) => status is >= 400 and < 500 or StatusCodes.Status501NotImplemented;
+
+    /// <summary>The one place exceptions become statuses: the engine's domain errors, then the image library's.</summary>
     public static (int Status, string Message) Describe(Exception e) => e switch
     {
+        NotFoundException => (404, e.Message),
+        ConflictException => (409, e.Message),
+        InvalidParameterException => (400, e.Message),
+        FeatureNotImplementedException => (501, e.Message),
+        UnavailableException => (503, e.Message),
         ApiException api => (api.StatusCode, api.Message),
         JsonException json => (400, DescribeJsonError(json)),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "request body too large" : bad.Message),

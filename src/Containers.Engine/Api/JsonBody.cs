@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Containers.Engine.Errors;
 
 namespace Containers.Engine.Api;
 
@@ -11,7 +12,7 @@ public static class JsonBody
         if (request.ContentLength == 0) return null;
         if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             && !contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
-            throw ApiException.BadRequest($"unsupported Content-Type \"{contentType}\": expected application/json");
+            throw new InvalidParameterException($"unsupported Content-Type \"{contentType}\": expected application/json");
 
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
@@ -23,7 +24,7 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
-            throw ApiException.BadRequest(ErrorHandling.DescribeJsonError(e) + ": " + FirstSentence(e.Message));
+            throw new InvalidParameterException(ErrorHandling.DescribeJsonError(e) + ": " + FirstSentence(e.Message));
         }
     }
 

@@ -3,8 +3,8 @@ namespace Containers.Engine.Configuration;
 /// <summary>The engine's effective settings, after flags and the daemon.json file are merged.</summary>
 public sealed class EngineSettings
 {
-    public const string DefaultSocketPath = "/run/containers-engine.sock";
-    public const string DefaultHost = "unix://" + DefaultSocketPath;
+    public const string DefaultSocketPath = Shared.EngineAddress.DefaultSocketPath;
+    public const string DefaultHost = Shared.EngineAddress.DefaultHost;
     public const string DefaultConfigFile = "/etc/containers-engine/daemon.json";
 
     public List<string> Hosts { get; set; } = [];

@@ -1,49 +1,28 @@
 using Containers.Api;
-using Containers.Engine.Api;
+using Containers.Engine.Filtering;
 
 namespace Containers.Engine.Events;
 
-/// <summary>The <c>filters</c> of <c>GET /events</c>: values of one key are OR-ed, different keys AND-ed, as in Docker.</summary>
+/// <summary>
+/// The <c>filters</c> of <c>GET /events</c>: values of one key are alternatives, different keys must all match, and
+/// every <c>label</c> term must hold on the actor's attributes, as in Docker.
+/// </summary>
 public sealed class EventFilter
 {
-    private static readonly string[] Keys = ["type", "event", "container", "image", "volume", "network", "daemon", "label", "scope"];
+    public static readonly string[] AcceptedKeys = ["type", "event", "container", "image", "volume", "network", "daemon", "label", "scope"];
+    private static readonly string[] ObjectKeys = ["container", "image", "volume", "network", "daemon"];
 
-    private readonly Dictionary<string, List<string>> _terms;
+    private readonly FilterArgs _filters;
 
-    private EventFilter(Dictionary<string, List<string>> terms) => _terms = terms;
+    private EventFilter(FilterArgs filters) => _filters = filters;
 
-    public static EventFilter Parse(string? filtersJson)
-    {
-        var terms = Filters.Parse(filtersJson);
-        foreach (var key in terms.Keys)
-            if (!Keys.Contains(key)) throw ApiException.BadRequest($"invalid filter '{key}'");
-        return new EventFilter(terms);
-    }
+    public static EventFilter Parse(string? filtersJson) => new(FilterArgs.FromJson(filtersJson).Validate(AcceptedKeys));
 
-    public bool Matches(EventMessage e)
-    {
-        foreach (var (key, values) in _terms)
-        {
-            var ok = key switch
-            {
-                "type" => values.Contains(e.Type),
-                "event" => values.Any(v => v == e.Action || e.Action.StartsWith(v + ":", StringComparison.Ordinal)),
-                "scope" => values.Contains(e.Scope),
-                "label" => values.Any(v => MatchesLabel(e, v)),
-                "container" or "image" or "volume" or "network" or "daemon" =>
-                    e.Type == key && values.Any(v => v == e.Actor.ID || (e.Actor.Attributes.TryGetValue("name", out var n) && n == v)),
-                _ => false,
-            };
-            if (!ok) return false;
-        }
-        return true;
-    }
-
-    private static bool MatchesLabel(EventMessage e, string term)
-    {
-        var eq = term.IndexOf('=');
-        return eq < 0
-            ? e.Actor.Attributes.ContainsKey(term)
-            : e.Actor.Attributes.TryGetValue(term[..eq], out var value) && value == term[(eq + 1)..];
-    }
+    public bool Matches(EventMessage e) =>
+        _filters.ExactMatch("type", e.Type)
+        && (!_filters.Contains("event") || _filters.Get("event").Any(v => v == e.Action || e.Action.StartsWith(v + ":", StringComparison.Ordinal)))
+        && _filters.ExactMatch("scope", e.Scope)
+        && _filters.MatchKVList("label", e.Actor.Attributes)
+        && ObjectKeys.All(key => !_filters.Contains(key)
+            || (e.Type == key && _filters.Get(key).Any(v => v == e.Actor.ID || (e.Actor.Attributes.TryGetValue("name", out var n) && n == v))));
 }

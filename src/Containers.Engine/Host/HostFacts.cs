@@ -23,7 +23,7 @@ public sealed class HostFacts
 
     public HostFacts()
     {
-        var uts = Libc.Uname();
+        var uts = Interop.Libc.Uname();
         KernelVersion = uts.Release;
         Hostname = uts.NodeName;
         Architecture = uts.Machine.Length > 0 ? uts.Machine : RuntimeInformation.OSArchitecture.ToString();

@@ -1,5 +1,6 @@
 using Containers.Engine.Api;
 using Containers.Engine.Configuration;
+using Containers.Engine.Daemon;
 using Containers.Engine.Events;
 using Containers.Engine.Host;
 using Containers.Engine.Images;
@@ -49,18 +50,17 @@ public static class EngineHost
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(new HostFacts());
         builder.Services.AddSingleton(events);
-        builder.Services.AddSingleton(new VolumeStore(settings.DataRoot, events));
+        // The stores are private to the services; handlers get only the services (the API's backend).
+        builder.Services.AddSingleton(new VolumeService(new VolumeStore(settings.DataRoot, events)));
         var containers = new ContainerStore(settings.DataRoot);
-        builder.Services.AddSingleton(containers);
-        builder.Services.AddSingleton(services =>
-        {
-            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Images");
-            var snapshots = SnapshotterFactory.Create(settings.DataRoot, settings.StorageDriver, message => log.LogWarning("{Message}", message));
-            return new ImageService(settings, snapshots, events, containers, log);
-        });
+        builder.Services.AddSingleton(services => SnapshotterFactory.Create(settings.DataRoot, settings.StorageDriver,
+            message => ImagesLog(services).LogWarning("{Message}", message)));
+        builder.Services.AddSingleton(services => new ImageService(settings, services.GetRequiredService<Snapshotter>(), events, containers, ImagesLog(services)));
+        builder.Services.AddSingleton(services => new ContainerService(containers, services.GetRequiredService<ImageService>(),
+            services.GetRequiredService<Snapshotter>(), settings, events, Environment.ProcessorCount));
+        builder.Services.AddSingleton(services => new SystemService(settings, identity, services.GetRequiredService<HostFacts>(), events,
+            services.GetRequiredService<ContainerService>(), services.GetRequiredService<ImageService>()));
         builder.Services.AddRouting();
-
-        builder.Services.AddSingleton(services => new ContainerService(containers, services.GetRequiredService<ImageService>(), settings, events, Environment.ProcessorCount));
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine");
@@ -74,6 +74,7 @@ public static class EngineHost
         app.MapVolumeEndpoints();
         app.MapImageEndpoints();
         app.MapContainerEndpoints();
+        app.MapUnservedEndpoints();
         app.MapFallback((HttpContext context) => ErrorHandling.WriteErrorAsync(context, 404,
             $"page not found: {context.Request.Method} {context.Items[ApiVersioning.OriginalPathKey] as string ?? context.Request.Path.Value}"));
 
@@ -91,6 +92,9 @@ public static class EngineHost
         logger.LogInformation("Engine stopped {Pid}", Environment.ProcessId);
         return 0;
     }
+
+    private static ILogger ImagesLog(IServiceProvider services) =>
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Images");
 
     /// <summary>--debug: one line per request with method, path, status and duration.</summary>
     private static void UseRequestLogging(this WebApplication app)

@@ -17,7 +17,7 @@ public sealed class EngineIdentity
     public EngineIdentity(EngineSettings settings)
     {
         var idFile = Path.Combine(settings.DataRoot, "engine-id");
-        if (!File.Exists(idFile)) Host.AtomicFile.WriteAllBytes(idFile, System.Text.Encoding.ASCII.GetBytes(Guid.NewGuid().ToString()));
+        if (!File.Exists(idFile)) AtomicFile.WriteAllBytes(idFile, System.Text.Encoding.ASCII.GetBytes(Guid.NewGuid().ToString()));
         Id = File.ReadAllText(idFile).Trim();
 
         var assembly = typeof(EngineIdentity).Assembly;

@@ -17,7 +17,7 @@ public static class Listeners
 
     public static List<ListenAddress> Plan(EngineSettings settings, List<string> warnings)
     {
-        var addresses = settings.EffectiveHosts.Select(ListenAddress.Parse).ToList();
+        var addresses = settings.EffectiveHosts.Select(h => ListenAddress.Parse(h, settings.Tls || settings.TlsVerify)).ToList();
         var mutualTls = settings.TlsVerify && settings.TlsCaCert is not null && settings.TlsCert is not null && settings.TlsKey is not null;
         if (settings.Tls && (settings.TlsCert is null || settings.TlsKey is null))
             throw new EngineStartupException("--tls needs --tlscert and --tlskey");
@@ -82,11 +82,11 @@ public static class Listeners
     /// <summary>Restricts the socket: 0660 and the containers group when it exists, else root only.</summary>
     public static void SecureSocket(string path, ILogger logger)
     {
-        var gid = Host.Libc.GroupId(AccessGroup);
+        var gid = Interop.Libc.GroupId(AccessGroup);
         File.SetUnixFileMode(path, gid is null
             ? UnixFileMode.UserRead | UnixFileMode.UserWrite
             : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
-        if (gid is { } g && Host.Libc.chown(path, 0, g) != 0)
+        if (gid is { } g && Interop.Libc.chown(path, 0, g) != 0)
             logger.LogWarning("Could not give socket {Path} to group {Group}", path, AccessGroup);
     }
 }

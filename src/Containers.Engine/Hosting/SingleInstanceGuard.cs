@@ -80,12 +80,12 @@ public sealed class SingleInstanceGuard : IDisposable
                 // Nobody listens: a stale socket from a crashed engine.
             }
         }
-        if (!Host.Libc.IsSocket(path))
+        if (!Interop.Libc.IsSocket(path))
             throw new EngineStartupException($"{path} exists and is not a socket; refusing to replace it");
         File.Delete(path);
     }
 
-    private static string? TryRead(string path) => Host.Libc.ReadSmallFileWithoutLock(path)?.Trim() is { Length: > 0 } pid ? pid : null;
+    private static string? TryRead(string path) => Interop.Libc.ReadSmallFileWithoutLock(path)?.Trim() is { Length: > 0 } pid ? pid : null;
 
     public void Dispose()
     {

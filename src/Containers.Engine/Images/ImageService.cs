@@ -1,5 +1,6 @@
 using Containers.Engine.Configuration;
 using Containers.Engine.Events;
+using Containers.Engine.Filtering;
 using Containers.Engine.Lifecycle;
 using Containers.Images.Content;
 using Containers.Images.Pull;
@@ -12,7 +13,7 @@ using ApiModels = Containers.Api;
 namespace Containers.Engine.Images;
 
 /// <summary>
-/// The engine's images: the content store (<c>data-root/content</c>), the image store (<c>data-root/image</c>), the
+/// The images backend of the API. It owns the content store (<c>data-root/content</c>), the image store (<c>data-root/image</c>), the
 /// registry client configured from the daemon settings, and the puller that feeds layers to the unpacker.
 /// Credentials are looked up per request (X-Registry-Auth), then from logins made through <c>POST /auth</c>, then
 /// from root's Docker config.json.
@@ -27,32 +28,32 @@ public sealed class ImageService : IDisposable
     private int _activePulls;
     private bool _gcPending;
 
-    public Snapshotter Snapshots { get; }
-    public ContentStore Content { get; }
-    public ImageStore Store { get; }
-    public RegistryClient Registry { get; }
-    public ImagePuller Puller { get; }
+    private readonly Snapshotter _snapshots;
+    private readonly ContentStore _content;
+    private readonly ImageStore _store;
+    private readonly RegistryClient _registry;
+    private readonly ImagePuller _puller;
 
     public ImageService(EngineSettings settings, Snapshotter snapshots, EventBus events, ContainerStore containers, ILogger logger)
     {
         _events = events;
         _containers = containers;
-        Snapshots = snapshots;
-        Content = new ContentStore(Path.Combine(settings.DataRoot, "content"));
-        Store = new ImageStore(Path.Combine(settings.DataRoot, "image"), Content);
-        Store.LayersReleased += _ => RequestGarbageCollection();
+        _snapshots = snapshots;
+        _content = new ContentStore(Path.Combine(settings.DataRoot, "content"));
+        _store = new ImageStore(Path.Combine(settings.DataRoot, "image"), _content);
+        _store.LayersReleased += _ => RequestGarbageCollection();
         var options = new RegistryOptions
         {
             Mirrors = settings.RegistryMirrors.Select(m => new Uri(m)).ToList(),
             InsecureRegistries = settings.InsecureRegistries,
             Log = settings.Debug ? message => logger.LogDebug("{Registry}", message) : null,
         };
-        Registry = new RegistryClient(options, new ChainedCredentialProvider(_logins, new DockerConfigCredentialProvider(DockerConfigCredentialProvider.DefaultPath)));
-        Puller = new ImagePuller(Registry, Content, Store, new SnapshotLayerUnpacker(snapshots), settings.MaxConcurrentDownloads);
+        _registry = new RegistryClient(options, new ChainedCredentialProvider(_logins, new DockerConfigCredentialProvider(DockerConfigCredentialProvider.DefaultPath)));
+        _puller = new ImagePuller(_registry, _content, _store, new SnapshotLayerUnpacker(snapshots), settings.MaxConcurrentDownloads);
         // What a crash can leave: blobs and layer snapshots of a pull that never finished, and old partial downloads
         // (recent ones are kept: the next pull resumes from them).
-        Store.CollectUnreferencedBlobs();
-        Content.RemoveStaleIngests(TimeSpan.FromDays(1));
+        _store.CollectUnreferencedBlobs();
+        _content.RemoveStaleIngests(TimeSpan.FromDays(1));
         RequestGarbageCollection();
     }
 
@@ -61,13 +62,13 @@ public sealed class ImageService : IDisposable
         var options = new PullOptions
         {
             Platform = string.IsNullOrEmpty(platform) ? null : Containers.Images.Manifests.Platform.Parse(platform),
-            Credentials = auth is { Username.Length: > 0 } ? new RegistryCredentials(auth.Username, auth.Password ?? "") : null,
+            Credentials = Credentials(auth),
         };
         lock (_gcGate) _activePulls++;
         PullResult result;
         try
         {
-            result = await Puller.PullAsync(reference, options, progress, cancel);
+            result = await _puller.PullAsync(reference, options, progress, cancel);
         }
         finally
         {
@@ -85,34 +86,74 @@ public sealed class ImageService : IDisposable
     {
         var registry = string.IsNullOrEmpty(auth.ServerAddress) ? ImageReference.DefaultDomain : RegistryHostName.Normalize(auth.ServerAddress);
         var credentials = new RegistryCredentials(auth.Username ?? "", auth.Password ?? "");
-        await Registry.CheckLoginAsync(registry, credentials, cancel);
+        await _registry.CheckLoginAsync(registry, credentials, cancel);
         _logins.Set(registry, credentials);
         return new ApiModels.AuthResponse { Status = "Login Succeeded" };
     }
 
-    public IReadOnlyList<DeleteResponseItem> Remove(string name, bool force)
+    /// <summary>The image a name or ID resolves to, by Docker's lookup order (not found when none).</summary>
+    public ImageRecord Resolve(string nameOrId) => _store.Get(nameOrId);
+
+    /// <summary>The storage driver's name and its status lines, for inspect and <c>/info</c>.</summary>
+    public string StorageDriver => _snapshots.Driver;
+
+    public List<string[]> DriverStatus() => [["Snapshots", _snapshots.List().Count.ToString()], ["Root", _snapshots.Root]];
+
+    public int Count => _store.List(all: true).Count;
+
+    /// <summary><c>GET /images/json</c>, newest first, with Docker's filters.</summary>
+    public List<ApiModels.ImageSummary> List(FilterArgs filters)
     {
-        var items = Store.Delete(name, force, Users);
+        var filter = ImageListFilter.From(filters, _store.Get);
+        return _store.List(all: true).Where(filter.Matches).OrderByDescending(s => s.Image.Created).Select(ImageViews.Summary).ToList();
+    }
+
+    public ApiModels.ImageInspect Inspect(string nameOrId) => ImageViews.Inspect(_store.Summarize(_store.Get(nameOrId)), StorageDriver);
+
+    public List<ApiModels.ImageHistoryItem> History(string nameOrId) => _store.History(nameOrId).Select(ImageViews.History).ToList();
+
+    /// <summary><c>GET /distribution/{name}/json</c>: the registry's descriptor and platforms of an image, without pulling it.</summary>
+    public async Task<ApiModels.DistributionInspect> InspectDistributionAsync(string name, ApiModels.AuthConfig? auth, CancellationToken cancel)
+    {
+        var (descriptor, platforms) = await _registry.InspectDistributionAsync(ImageReference.Parse(name), Credentials(auth), cancel);
+        return new ApiModels.DistributionInspect
+        {
+            Descriptor = new ApiModels.OciDescriptor { MediaType = descriptor.MediaType, Digest = descriptor.Digest, Size = descriptor.Size },
+            Platforms = platforms.Select(p => new ApiModels.OciPlatform { Architecture = p.Architecture, Os = p.Os, Variant = p.Variant, OsVersion = p.OsVersion }).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// <c>DELETE /images/{name}</c>. <paramref name="noPrune"/> asks to keep untagged parent images; images here are only
+    /// ever pulled (no build or commit yet), so none has a parent image and both values delete exactly the same.
+    /// </summary>
+    public List<ApiModels.ImageDeleteItem> Remove(string name, bool force, bool noPrune)
+    {
+        _ = noPrune;
+        var items = _store.Delete(name, force, Users);
         foreach (var item in items)
         {
             if (item.Untagged is { } untagged) _events.Publish(ApiModels.EventTypes.Image, "untag", untagged, new Dictionary<string, string> { ["name"] = untagged });
             if (item.Deleted is { } deleted) _events.Publish(ApiModels.EventTypes.Image, "delete", deleted, new Dictionary<string, string> { ["name"] = deleted });
         }
-        return items;
+        return items.Select(ImageViews.Delete).ToList();
     }
 
-    public (IReadOnlyList<DeleteResponseItem> Deleted, long SpaceReclaimed) Prune(bool all, IReadOnlyDictionary<string, IReadOnlyList<string>>? labels)
+    /// <summary><c>POST /images/prune</c>: dangling images, or all unused ones with <c>dangling=false</c>; every label term must hold.</summary>
+    public ApiModels.ImagePruneResponse Prune(FilterArgs filters)
     {
-        var result = Store.Prune(all, Users, labels);
-        _events.Publish(ApiModels.EventTypes.Image, "prune", "", new Dictionary<string, string> { ["reclaimed"] = result.SpaceReclaimed.ToString() });
-        return result;
+        filters.Validate(ImageListFilter.PruneKeys);
+        var all = !filters.GetBoolOrDefault("dangling", true);
+        var (deleted, reclaimed) = _store.Prune(all, Users, s => filters.MatchKVList("label", s.Image.Labels));
+        _events.Publish(ApiModels.EventTypes.Image, "prune", "", new Dictionary<string, string> { ["reclaimed"] = reclaimed.ToString() });
+        return new ApiModels.ImagePruneResponse { ImagesDeleted = deleted.Select(ImageViews.Delete).ToList(), SpaceReclaimed = reclaimed };
     }
 
     public void Tag(string source, string repository, string? tag)
     {
-        Store.Tag(source, repository, tag);
+        _store.Tag(source, repository, tag);
         var target = ImageReference.Parse(repository + (string.IsNullOrEmpty(tag) ? "" : ":" + tag)).ToFamiliarString();
-        _events.Publish(ApiModels.EventTypes.Image, "tag", Store.Get(source).Id, new Dictionary<string, string> { ["name"] = target });
+        _events.Publish(ApiModels.EventTypes.Image, "tag", _store.Get(source).Id, new Dictionary<string, string> { ["name"] = target });
     }
 
     /// <summary>
@@ -129,14 +170,17 @@ public sealed class ImageService : IDisposable
                 return;
             }
             _gcPending = false;
-            var roots = Store.List(all: true).SelectMany(i => i.Image.Layers.Select(l => l.ChainId));
-            Snapshots.GarbageCollect(roots);
+            var roots = _store.List(all: true).SelectMany(i => i.Image.Layers.Select(l => l.ChainId));
+            _snapshots.GarbageCollect(roots);
         }
     }
 
     /// <summary>The containers that use an image (they block its removal unless forced).</summary>
     private IReadOnlyList<ImageUser> Users(string imageId) =>
-        _containers.List().Where(c => c.ImageId == imageId).Select(c => new ImageUser(c.Id, c.State.Running)).ToList();
+        _containers.List().Where(c => c.ImageId == imageId).Select(c => new ImageUser(c.Id, c.Status.IsRunning)).ToList();
 
-    public void Dispose() => Registry.Dispose();
+    private static RegistryCredentials? Credentials(ApiModels.AuthConfig? auth) =>
+        auth is { Username.Length: > 0 } ? new RegistryCredentials(auth.Username, auth.Password ?? "") : null;
+
+    public void Dispose() => _registry.Dispose();
 }

@@ -1,5 +1,5 @@
 using Containers.Api;
-using Containers.Engine.Api;
+using Containers.Engine.Errors;
 using ImageContainerConfig = Containers.Images.Manifests.ContainerConfig;
 
 namespace Containers.Engine.Lifecycle;
@@ -18,7 +18,7 @@ public static class ContainerConfigMerger
         var entrypoint = request.Entrypoint ?? image?.Entrypoint ?? [];
         var cmd = request.Cmd ?? (request.Entrypoint is null ? image?.Cmd : null) ?? [];
         var command = entrypoint.Concat(cmd).ToList();
-        if (command.Count == 0) throw ApiException.BadRequest("No command specified");
+        if (command.Count == 0) throw new InvalidParameterException("No command specified");
 
         var env = new List<string>(image?.Env ?? []);
         foreach (var variable in request.Env ?? [])

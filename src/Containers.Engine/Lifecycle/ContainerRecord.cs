@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Containers.Api;
 
 namespace Containers.Engine.Lifecycle;
@@ -26,6 +27,10 @@ public sealed class ContainerRecord
     public ContainerConfig Config { get; set; } = new();
     public HostConfig HostConfig { get; set; } = new();
     public ContainerState State { get; set; } = new();
+
+    /// <summary>The state's status as a type (the record keeps Docker's wire shape on disk).</summary>
+    [JsonIgnore]
+    public ContainerStatus Status => ContainerStatus.Of(State);
     public int RestartCount { get; set; }
 
     /// <summary>Set when the user stopped it, so unless-stopped does not bring it back at engine start.</summary>

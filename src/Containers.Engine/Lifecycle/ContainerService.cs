@@ -1,23 +1,26 @@
 using Containers.Api;
-using Containers.Engine.Api;
+using Containers.Engine.Errors;
 using Containers.Engine.Configuration;
 using Containers.Engine.Events;
+using Containers.Engine.Filtering;
 using Containers.Engine.Images;
+using Containers.Snapshots;
 
 namespace Containers.Engine.Lifecycle;
 
 /// <summary>
-/// Creating, listing, renaming and removing containers: records in the <see cref="ContainerStore"/>, a read-write
-/// snapshot per container on top of its image's layers, and the container's own files (hostname, hosts, resolv.conf).
+/// The containers backend of the API: creating, listing, inspecting, renaming and removing containers. Records live in
+/// the <see cref="ContainerStore"/>, a read-write snapshot per container on top of its image's layers, and the
+/// container's own files (hostname, hosts, resolv.conf) beside its record.
 /// </summary>
-public sealed class ContainerService(ContainerStore store, ImageService images, EngineSettings settings, EventBus events, int hostCpus)
+public sealed class ContainerService(ContainerStore store, ImageService images, Snapshotter snapshots, EngineSettings settings, EventBus events, int hostCpus)
 {
-    public ContainerStore Store => store;
+    public static readonly string[] PruneFilterKeys = ["label"];
 
     public ContainerCreateResponse Create(ContainerCreateRequest request, string? name)
     {
         var warnings = CreateRequestValidator.Validate(request, hostCpus);
-        var image = images.Store.Get(request.Image!);
+        var image = images.Resolve(request.Image!);
         var id = ContainerStore.NewId();
         var (config, path, args) = ContainerConfigMerger.Merge(request, image.Config.Config, request.Image!, id);
         var host = request.HostConfig ?? new HostConfig();
@@ -31,7 +34,7 @@ public sealed class ContainerService(ContainerStore store, ImageService images, 
         }, name);
         try
         {
-            images.Snapshots.Prepare(id, image.Layers.LastOrDefault()?.ChainId);
+            snapshots.Prepare(id, image.Layers.LastOrDefault()?.ChainId);
             WriteContainerFiles(record);
         }
         catch
@@ -41,6 +44,41 @@ public sealed class ContainerService(ContainerStore store, ImageService images, 
         }
         events.Publish(EventTypes.Container, "create", id, Attributes(record));
         return new ContainerCreateResponse { Id = id, Warnings = warnings };
+    }
+
+    /// <summary><c>GET /containers/json</c>: running ones unless <paramref name="all"/> (or a limit, or filters for stopped ones).</summary>
+    public List<ContainerSummary> List(bool all, int? limit, FilterArgs filters)
+    {
+        var filter = ContainerListFilter.From(filters, store.Get);
+        all = all || limit is not null || filter.ImpliesAll;
+        var now = DateTimeOffset.UtcNow;
+        return store.List()
+            .Where(c => all || c.Status.IsRunning)
+            .Where(filter.Matches)
+            .Take(limit ?? int.MaxValue)
+            .Select(c => ContainerViews.Summary(c, now)).ToList();
+    }
+
+    public ContainerInspect Inspect(string idOrName)
+    {
+        var record = store.Get(idOrName);
+        return ContainerViews.Inspect(record, store.DirectoryOf(record.Id), snapshots.Driver);
+    }
+
+    /// <summary>Counts for <c>/info</c>.</summary>
+    public (int Total, int Running, int Paused, int Stopped) Counts()
+    {
+        var all = store.List();
+        var running = all.Count(c => c.Status == ContainerStatus.Running);
+        var paused = all.Count(c => c.Status == ContainerStatus.Paused);
+        return (all.Count, running, paused, all.Count - running - paused);
+    }
+
+    /// <summary>What the routes for running containers answer until that exists: not found, else not implemented.</summary>
+    public void RefuseNotImplemented(string idOrName, string action)
+    {
+        store.Get(idOrName);
+        throw new FeatureNotImplementedException($"{action}: running containers is not implemented by this engine yet");
     }
 
     public void Rename(string idOrName, string newName)
@@ -54,22 +92,24 @@ public sealed class ContainerService(ContainerStore store, ImageService images, 
     public void Remove(string idOrName, bool force)
     {
         var record = store.Get(idOrName);
-        if (record.State.Status is "running" or "paused" or "restarting")
-            throw ApiException.Conflict($"cannot remove container \"/{record.Name}\": container is {record.State.Status}: stop the container before removing or force remove");
-        if (images.Snapshots.Exists(record.Id)) images.Snapshots.Remove(record.Id);
+        if (!record.Status.CanRemove)
+            throw new ConflictException($"cannot remove container \"/{record.Name}\": container is {record.Status}: stop the container before removing or force remove");
+        if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);
         store.Remove(record.Id);
         events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));
     }
 
-    public ContainersPruneResponse Prune(Func<ContainerRecord, bool> matches)
+    /// <summary><c>POST /containers/prune</c>: removes stopped containers; every <c>label</c> filter term must match.</summary>
+    public ContainersPruneResponse Prune(FilterArgs filters)
     {
+        filters.Validate(PruneFilterKeys);
         var response = new ContainersPruneResponse();
-        foreach (var record in store.List().Where(r => r.State.Status is "created" or "exited" or "dead" && matches(r)))
+        foreach (var record in store.List().Where(r => r.Status.IsStopped && filters.MatchKVList("label", r.Config.Labels)))
         {
-            if (images.Snapshots.Exists(record.Id))
+            if (snapshots.Exists(record.Id))
             {
-                response.SpaceReclaimed += images.Snapshots.Usage(record.Id).Bytes;
-                images.Snapshots.Remove(record.Id);
+                response.SpaceReclaimed += snapshots.Usage(record.Id).Bytes;
+                snapshots.Remove(record.Id);
             }
             store.Remove(record.Id);
             events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using Containers.Engine.Api;
+using Containers.Engine.Errors;
 using Containers.Engine.Host;
 
 namespace Containers.Engine.Lifecycle;
@@ -52,7 +52,7 @@ public sealed partial class ContainerStore
     {
         var bare = name.StartsWith('/') ? name[1..] : name;
         if (!ValidName().IsMatch(bare))
-            throw ApiException.BadRequest($"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+            throw new InvalidParameterException($"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
         return bare;
     }
 
@@ -75,7 +75,7 @@ public sealed partial class ContainerStore
 
     /// <summary>Finds a container by full ID, name (with or without "/"), or unique ID prefix.</summary>
     public ContainerRecord Get(string idOrName) =>
-        TryGet(idOrName) ?? throw ApiException.NotFound($"No such container: {idOrName}");
+        TryGet(idOrName) ?? throw new NotFoundException($"No such container: {idOrName}");
 
     public ContainerRecord? TryGet(string idOrName)
     {
@@ -90,7 +90,7 @@ public sealed partial class ContainerStore
             {
                 0 => null,
                 1 => _byId[matches[0]],
-                _ => throw ApiException.BadRequest($"Multiple IDs found with provided prefix: {idOrName}"),
+                _ => throw new InvalidParameterException($"Multiple IDs found with provided prefix: {idOrName}"),
             };
         }
     }
@@ -105,7 +105,7 @@ public sealed partial class ContainerStore
     {
         lock (_gate)
         {
-            var record = _byId.TryGetValue(id, out var r) ? r : throw ApiException.NotFound($"No such container: {id}");
+            var record = _byId.TryGetValue(id, out var r) ? r : throw new NotFoundException($"No such container: {id}");
             change(record);
             Write(record);
             return record;
@@ -119,7 +119,7 @@ public sealed partial class ContainerStore
             var record = Get(idOrName);
             var bare = ValidateName(newName);
             if (bare == record.Name)
-                throw ApiException.Conflict($"Renaming a container with the same name as its current name");
+                throw new ConflictException($"Renaming a container with the same name as its current name");
             EnsureNameFree(bare);
             _idByName.Remove(record.Name);
             record.Name = bare;
@@ -143,7 +143,7 @@ public sealed partial class ContainerStore
     private void EnsureNameFree(string name)
     {
         if (_idByName.TryGetValue(name, out var owner))
-            throw ApiException.Conflict(
+            throw new ConflictException(
                 $"Conflict. The container name \"/{name}\" is already in use by container \"{owner}\". You have to remove (or rename) that container to be able to reuse that name.");
     }
 

@@ -1,5 +1,5 @@
 using Containers.Api;
-using Containers.Engine.Api;
+using Containers.Engine.Errors;
 
 namespace Containers.Engine.Lifecycle;
 
@@ -16,24 +16,24 @@ public static class CreateRequestValidator
     public static List<string> Validate(ContainerCreateRequest request, int hostCpus)
     {
         var warnings = new List<string>();
-        if (string.IsNullOrWhiteSpace(request.Image)) throw ApiException.BadRequest("Config cannot be empty in order to create a container: no image given");
+        if (string.IsNullOrWhiteSpace(request.Image)) throw new InvalidParameterException("Config cannot be empty in order to create a container: no image given");
         var host = request.HostConfig ?? new HostConfig();
 
-        if (host.Memory is > 0 and < MinimumMemory) throw ApiException.BadRequest("Minimum memory limit allowed is 6MB");
+        if (host.Memory is > 0 and < MinimumMemory) throw new InvalidParameterException("Minimum memory limit allowed is 6MB");
         if (host.MemorySwap > 0 && host.Memory > 0 && host.MemorySwap < host.Memory)
-            throw ApiException.BadRequest("Minimum memoryswap limit should be larger than memory limit, see usage");
+            throw new InvalidParameterException("Minimum memoryswap limit should be larger than memory limit, see usage");
         if (host.MemorySwap > 0 && host.Memory == 0)
-            throw ApiException.BadRequest("You should always set the Memory limit when using Memoryswap limit, see usage");
-        if (host.NanoCpus != 0 && host.CpuPeriod != 0) throw ApiException.BadRequest("Conflicting options: Nano CPUs and CPU Period cannot both be set");
-        if (host.NanoCpus != 0 && host.CpuQuota != 0) throw ApiException.BadRequest("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+            throw new InvalidParameterException("You should always set the Memory limit when using Memoryswap limit, see usage");
+        if (host.NanoCpus != 0 && host.CpuPeriod != 0) throw new InvalidParameterException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+        if (host.NanoCpus != 0 && host.CpuQuota != 0) throw new InvalidParameterException("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
         if (host.NanoCpus < 0 || host.NanoCpus > hostCpus * 1_000_000_000L)
-            throw ApiException.BadRequest($"Range of CPUs is from 0.01 to {hostCpus}.00, as there are only {hostCpus} CPUs available");
+            throw new InvalidParameterException($"Range of CPUs is from 0.01 to {hostCpus}.00, as there are only {hostCpus} CPUs available");
         if (host.CpuPeriod != 0 && host.CpuPeriod is < 1000 or > 1_000_000)
-            throw ApiException.BadRequest("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
-        if (host.CpuQuota is > 0 and < 1000) throw ApiException.BadRequest("CPU cfs quota can not be less than 1ms (i.e. 1000)");
-        if (host.PidsLimit is < -1) throw ApiException.BadRequest($"invalid PIDs limit {host.PidsLimit}");
-        if (host.ShmSize < 0) throw ApiException.BadRequest("SHM size can not be less than 0");
-        if (host.OomScoreAdj is < -1000 or > 1000) throw ApiException.BadRequest($"Invalid value {host.OomScoreAdj}, range for oom score adj is [-1000, 1000]");
+            throw new InvalidParameterException("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+        if (host.CpuQuota is > 0 and < 1000) throw new InvalidParameterException("CPU cfs quota can not be less than 1ms (i.e. 1000)");
+        if (host.PidsLimit is < -1) throw new InvalidParameterException($"invalid PIDs limit {host.PidsLimit}");
+        if (host.ShmSize < 0) throw new InvalidParameterException("SHM size can not be less than 0");
+        if (host.OomScoreAdj is < -1000 or > 1000) throw new InvalidParameterException($"Invalid value {host.OomScoreAdj}, range for oom score adj is [-1000, 1000]");
 
         ValidateRestartPolicy(host);
         ValidateCapabilities(host);
@@ -63,12 +63,12 @@ public static class CreateRequestValidator
     private static void ValidateRestartPolicy(HostConfig host)
     {
         var policy = host.RestartPolicy;
-        if (!RestartPolicies.Contains(policy.Name)) throw ApiException.BadRequest($"invalid restart policy '{policy.Name}'");
-        if (policy.MaximumRetryCount < 0) throw ApiException.BadRequest("invalid restart policy: maximum retry count cannot be negative");
+        if (!RestartPolicies.Contains(policy.Name)) throw new InvalidParameterException($"invalid restart policy '{policy.Name}'");
+        if (policy.MaximumRetryCount < 0) throw new InvalidParameterException("invalid restart policy: maximum retry count cannot be negative");
         if (policy.MaximumRetryCount > 0 && policy.Name != "on-failure")
-            throw ApiException.BadRequest($"invalid restart policy: maximum retry count can only be used with 'on-failure'");
+            throw new InvalidParameterException($"invalid restart policy: maximum retry count can only be used with 'on-failure'");
         if (host.AutoRemove && policy.Name is "always" or "unless-stopped" or "on-failure")
-            throw ApiException.BadRequest("can't create 'AutoRemove' container with restart policy");
+            throw new InvalidParameterException("can't create 'AutoRemove' container with restart policy");
     }
 
     private static void ValidateCapabilities(HostConfig host)
@@ -79,7 +79,7 @@ public static class CreateRequestValidator
         }
         catch (ArgumentException e)
         {
-            throw ApiException.BadRequest(e.Message);
+            throw new InvalidParameterException(e.Message);
         }
     }
 
@@ -95,14 +95,14 @@ public static class CreateRequestValidator
                 case "seccomp" when value == "unconfined":
                     break;
                 case "seccomp":
-                    throw ApiException.BadRequest("custom seccomp profiles are not supported yet; use seccomp=unconfined or the default profile");
+                    throw new InvalidParameterException("custom seccomp profiles are not supported yet; use seccomp=unconfined or the default profile");
                 case "apparmor":
                     warnings.Add("AppArmor is not used by this engine; the apparmor security option is ignored.");
                     break;
                 case "label":
-                    throw ApiException.BadRequest("SELinux labels are not supported by this engine");
+                    throw new InvalidParameterException("SELinux labels are not supported by this engine");
                 default:
-                    throw ApiException.BadRequest($"invalid --security-opt: \"{option}\"");
+                    throw new InvalidParameterException($"invalid --security-opt: \"{option}\"");
             }
         }
     }
@@ -118,18 +118,25 @@ public static class CreateRequestValidator
                 break;
             default:
                 if (host.NetworkMode.StartsWith("container:", StringComparison.Ordinal)) break;
-                throw ApiException.NotFound($"network {host.NetworkMode} not found");
+                throw new NotFoundException($"network {host.NetworkMode} not found");
         }
     }
 
+    /// <summary>Log drivers dockerd has built in; of these the engine writes json-file and none.</summary>
+    private static readonly string[] DockerLogDrivers = ["json-file", "local", "none", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "etwlogs", "gcplogs", "logentries"];
+
     private static void ValidateLogConfig(HostConfig host)
     {
-        if (host.LogConfig.Type is not ("" or "json-file" or "none"))
-            throw ApiException.BadRequest($"logging driver \"{host.LogConfig.Type}\" is not supported: use json-file or none");
+        var driver = host.LogConfig.Type;
+        if (driver is "" or "json-file" or "none") return;
+        // A name dockerd does not know either gets dockerd's own message (logger.ValidateLogOpts); a driver it has is refused plainly.
+        if (!DockerLogDrivers.Contains(driver))
+            throw new InvalidParameterException($"logger: no log driver named '{driver}' is registered");
+        throw new InvalidParameterException($"logging driver \"{driver}\" is not supported: use json-file or none");
     }
 
     private static void Refuse(bool condition, string message)
     {
-        if (condition) throw ApiException.BadRequest(message);
+        if (condition) throw new InvalidParameterException(message);
     }
 }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Containers.Api;
-using Containers.Engine.Api;
+using Containers.Engine.Errors;
 using Containers.Engine.Events;
 using Containers.Engine.Host;
 
@@ -41,10 +41,10 @@ public sealed partial class VolumeStore
     {
         var driver = string.IsNullOrEmpty(request.Driver) ? LocalDriver : request.Driver;
         if (driver != LocalDriver)
-            throw ApiException.NotFound($"error looking up volume plugin {driver}: plugin \"{driver}\" not found");
+            throw new NotFoundException($"error looking up volume plugin {driver}: plugin \"{driver}\" not found");
         var options = request.DriverOpts ?? [];
         foreach (var key in options.Keys)
-            if (!LocalOptions.Contains(key)) throw ApiException.BadRequest($"invalid option: \"{key}\"");
+            if (!LocalOptions.Contains(key)) throw new InvalidParameterException($"invalid option: \"{key}\"");
 
         var labels = request.Labels ?? [];
         var name = request.Name;
@@ -55,7 +55,7 @@ public sealed partial class VolumeStore
         }
         else if (!ValidName().IsMatch(name))
         {
-            throw ApiException.BadRequest(
+            throw new InvalidParameterException(
                 $"\"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path");
         }
 
@@ -65,7 +65,7 @@ public sealed partial class VolumeStore
             {
                 // Docker returns the existing volume when asked again; asking for other options is a conflict.
                 if (options.Count > 0 && !SameOptions(existing.Options, options))
-                    throw ApiException.Conflict($"volume {name} already exists with different options");
+                    throw new ConflictException($"volume {name} already exists with different options");
                 return existing;
             }
             var volume = new Volume
@@ -84,7 +84,7 @@ public sealed partial class VolumeStore
         }
     }
 
-    public Volume Get(string name) => TryRead(name) ?? throw ApiException.NotFound($"get {name}: no such volume");
+    public Volume Get(string name) => TryRead(name) ?? throw new NotFoundException($"get {name}: no such volume");
 
     public List<Volume> List() =>
         Directory.EnumerateDirectories(_root).Select(d => TryRead(Path.GetFileName(d))).OfType<Volume>()

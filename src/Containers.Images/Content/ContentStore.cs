@@ -65,13 +65,7 @@ public sealed class ContentStore
     /// <summary>Stores small content already in memory (manifests, configs) after checking its digest.</summary>
     public void Put(Digest expected, ReadOnlySpan<byte> data)
     {
-        using (var h = expected.CreateHasher())
-        {
-            h.AppendData(data);
-            var actual = Digest.FromHash(expected.Algorithm, h.GetHashAndReset());
-            if (actual != expected)
-                throw new DigestMismatchException($"content digest mismatch: expected {expected}, got {actual}");
-        }
+        expected.Verify(data, actual => $"content digest mismatch: expected {expected}, got {actual}");
         if (!Exists(expected)) AtomicFile.WriteAllBytes(BlobPath(expected), data);
     }
 

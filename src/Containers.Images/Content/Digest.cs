@@ -50,6 +50,18 @@ public readonly partial record struct Digest
 
     public IncrementalHash CreateHasher() => IncrementalHash.CreateHash(Algorithm == "sha512" ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256);
 
+    /// <summary>
+    /// Hashes <paramref name="data"/> with this digest's algorithm and throws <see cref="DigestMismatchException"/>,
+    /// worded by the caller from the digest the content actually has, unless they match.
+    /// </summary>
+    public void Verify(ReadOnlySpan<byte> data, Func<Digest, string> mismatch)
+    {
+        using var hasher = CreateHasher();
+        hasher.AppendData(data);
+        var actual = FromHash(Algorithm, hasher.GetHashAndReset());
+        if (actual != this) throw new DigestMismatchException(mismatch(actual));
+    }
+
     public static Digest FromHash(string algorithm, byte[] hash) => new(algorithm, Convert.ToHexStringLower(hash));
 
     public static Digest Sha256Of(ReadOnlySpan<byte> data) => new("sha256", Convert.ToHexStringLower(SHA256.HashData(data)));

@@ -42,22 +42,6 @@ public sealed record PullProgress(string? Id, string Status, long? Current = nul
         return System.Text.Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    /// <summary>The final line of a failed pull stream: {"errorDetail":{"message":...},"error":...}, as docker prints it.</summary>
-    public static string ErrorJson(string message)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, WriterOptions))
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("errorDetail");
-            w.WriteString("message", message);
-            w.WriteEndObject();
-            w.WriteString("error", message);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
-    }
-
     /// <summary>Docker's JSONProgress bar: 50 cells, "=" per 2 %, then "%8v/%v" sizes.</summary>
     private static string Bar(long current, long total)
     {

@@ -74,11 +74,7 @@ public sealed class RegistryClient : IDisposable
         Digest digest = Digest.Sha256Of(bytes);
         if (Digest.TryParse(reference, out var expected))
         {
-            using var h = expected.CreateHasher();
-            h.AppendData(bytes);
-            var actual = Digest.FromHash(expected.Algorithm, h.GetHashAndReset());
-            if (actual != expected)
-                throw new DigestMismatchException($"manifest for {what}: registry {image.Domain} returned content with digest {actual}");
+            expected.Verify(bytes, actual => $"manifest for {what}: registry {image.Domain} returned content with digest {actual}");
             digest = expected;
         }
         return new ManifestResponse(bytes, parsed.MediaType, digest, parsed);
@@ -90,10 +86,7 @@ public sealed class RegistryClient : IDisposable
         using var response = await SendAsync(image, "/blobs/" + digest, HttpMethod.Get, credentials, null, null,
             $"blob {digest} not found in {image.Name}", cancellationToken).ConfigureAwait(false);
         byte[] bytes = await ReadLimitedAsync(response, maxBytes, $"blob {digest} of {image.Name}", cancellationToken).ConfigureAwait(false);
-        using var h = digest.CreateHasher();
-        h.AppendData(bytes);
-        var actual = Digest.FromHash(digest.Algorithm, h.GetHashAndReset());
-        if (actual != digest) throw new DigestMismatchException($"blob {digest} of {image.Name}: registry {image.Domain} returned content with digest {actual}");
+        digest.Verify(bytes, actual => $"blob {digest} of {image.Name}: registry {image.Domain} returned content with digest {actual}");
         return bytes;
     }
 

@@ -123,60 +123,10 @@ public sealed class ImageStore
         }
     }
 
-    /// <summary>GET /images/json with Docker's filters: dangling, label, reference, before, since.</summary>
-    public IReadOnlyList<ImageSummary> List(bool all = false, IReadOnlyDictionary<string, IReadOnlyList<string>>? filters = null)
+    /// <summary>Every image with its references, newest first (the engine applies the API's filters).</summary>
+    public IReadOnlyList<ImageSummary> List(bool all = false)
     {
-        List<ImageSummary> result;
-        lock (_lock) result = _images.Values.Select(Summarize).ToList();
-        filters ??= new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var (key, values) in filters)
-        {
-            switch (key)
-            {
-                case "dangling":
-                    foreach (var v in values)
-                    {
-                        bool want = v switch { "true" or "1" => true, "false" or "0" => false, _ => throw new FormatException($"invalid filter 'dangling={v}'") };
-                        result = result.Where(s => (s.RepoTags.Count == 0) == want).ToList();
-                    }
-                    break;
-                case "label":
-                    foreach (var v in values)
-                    {
-                        int eq = v.IndexOf('=');
-                        result = result.Where(s => eq < 0 ? s.Image.Labels.ContainsKey(v) : s.Image.Labels.TryGetValue(v[..eq], out var lv) && lv == v[(eq + 1)..]).ToList();
-                    }
-                    break;
-                case "reference":
-                    result = result.Where(s => values.Any(pattern => s.RepoTags.Concat(s.RepoDigests).Any(r => ReferenceMatches(pattern, r)))).ToList();
-                    break;
-                case "before":
-                case "since":
-                    foreach (var v in values)
-                    {
-                        var pivot = Get(v);
-                        result = key == "before"
-                            ? result.Where(s => s.Image.Created < pivot.Created).ToList()
-                            : result.Where(s => s.Image.Created > pivot.Created).ToList();
-                    }
-                    break;
-                default:
-                    throw new FormatException($"invalid filter '{key}'");
-            }
-        }
-        return result.OrderByDescending(s => s.Image.Created).ToList();
-    }
-
-    /// <summary>Docker's reference filter: a path.Match glob on the familiar name, or name:tag.</summary>
-    private static bool ReferenceMatches(string pattern, string familiarRef)
-    {
-        string name = familiarRef;
-        int at = name.IndexOf('@');
-        if (at >= 0) name = name[..at];
-        int colon = name.LastIndexOf(':');
-        string repoOnly = colon > name.LastIndexOf('/') ? name[..colon] : name;
-        var rx = new Regex("^" + Regex.Escape(pattern).Replace("\\*", "[^/]*").Replace("\\?", "[^/]") + "$");
-        return rx.IsMatch(repoOnly) || rx.IsMatch(name);
+        lock (_lock) return _images.Values.Select(Summarize).OrderByDescending(s => s.Image.Created).ToList();
     }
 
     /// <summary>GET /images/{name}/history, newest first; layers map onto non-empty history entries.</summary>
@@ -301,14 +251,15 @@ public sealed class ImageStore
     }
 
     /// <summary>POST /images/prune: removes dangling images (all unused ones with <paramref name="all"/>).</summary>
+    /// <param name="matches">The caller's filter (the engine's label filter); null prunes every candidate.</param>
     public (IReadOnlyList<DeleteResponseItem> Deleted, long SpaceReclaimed) Prune(bool all, Func<string, IReadOnlyList<ImageUser>>? usage = null,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? labelFilters = null)
+        Func<ImageSummary, bool>? matches = null)
     {
         lock (_lock)
         {
             var items = new List<DeleteResponseItem>();
             long reclaimed = 0;
-            var candidates = List(all: true, labelFilters).Where(s => all || s.RepoTags.Count == 0).ToList();
+            var candidates = List(all: true).Where(s => (all || s.RepoTags.Count == 0) && (matches?.Invoke(s) ?? true)).ToList();
             foreach (var s in candidates)
             {
                 if ((usage?.Invoke(s.Image.Id) ?? []).Count > 0) continue;

@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Containers.Runtime.Launch;
 using Containers.Runtime.Security;
 using Containers.Runtime.Spec;
-using Containers.Runtime.Interop;
-using static Containers.Runtime.Interop.Libc;
+using Containers.Interop;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Init;
 
@@ -17,8 +18,8 @@ namespace Containers.Runtime.Init;
 /// </summary>
 public static unsafe class ContainerInit
 {
-    /// <summary>The socket to the supervisor (see <see cref="Launch.InitLauncher"/> for the protocol).</summary>
-    public const int SyncFd = 3;
+    /// <summary>The channel to the launcher (see <see cref="SyncChannel"/> for the protocol and its numbered sync points).</summary>
+    private static SyncChannel? channel;
 
     /// <summary>
     /// Annotation asking for Docker's --init: our init stays PID 1, runs the program as its child, forwards
@@ -29,28 +30,28 @@ public static unsafe class ContainerInit
 
     public static int Run(string bundle, string fifoPath, string? consoleSocket = null)
     {
-        fcntl(SyncFd, F_SETFD, FD_CLOEXEC);
+        channel = SyncChannel.Inherited();
         ExecPlan plan;
         int fifo;
         List<System.Runtime.InteropServices.PosixSignalRegistration>? forwarding = null;
         try
         {
-            if (ReadLine(SyncFd) != "go") return 1; // the supervisor gave up on us
+            if (!ReceiveGo()) return 1; // sync 3 (or the supervisor gave up on us)
             bool reaper;
             (plan, fifo, reaper) = Prepare(bundle, fifoPath, consoleSocket);
             if (reaper) forwarding = InstallForwarding();
-            WriteAll(SyncFd, "ready\n"u8);
+            channel.Send(SyncKind.Ready); // sync 4
         }
         catch (Exception e)
         {
-            try { WriteAll(SyncFd, Encoding.UTF8.GetBytes("error " + e.Message.Replace('\n', ' ') + "\n")); } catch (IOException) { }
+            channel.TrySend(SyncKind.Error, e.Message); // sync 4
             return 1;
         }
-        close(SyncFd);
+        channel.Dispose();
 
         try
         {
-            int started = WaitForStart(fifo);
+            int started = WaitForStart(fifo); // sync 6
             if (forwarding is not null)
             {
                 int child = plan.SpawnFromRestrictedThread();
@@ -75,11 +76,11 @@ public static unsafe class ContainerInit
     /// </summary>
     public static int RunExec(string bundle, string processJson, string mountNamespace)
     {
-        fcntl(SyncFd, F_SETFD, FD_CLOEXEC);
+        channel = SyncChannel.Inherited();
         ExecPlan plan;
         try
         {
-            if (ReadLine(SyncFd) != "go") return 1;
+            if (!ReceiveGo()) return 1; // sync 3
             var spec = SpecFile.Load(bundle);
             var proc = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllBytes(processJson), SpecJsonContext.Default.ProcessSpec)
                 ?? throw new InvalidSpecException($"{processJson}: empty process");
@@ -95,14 +96,14 @@ public static unsafe class ContainerInit
             if (proc.OomScoreAdj is { } adj) File.WriteAllText("/proc/self/oom_score_adj", adj.ToString());
             Check(chdir(proc.Cwd), $"chdir to cwd {proc.Cwd}");
             plan.ResolveExecutable();
-            WriteAll(SyncFd, "ready\n"u8);
+            channel.Send(SyncKind.Ready); // sync 4
         }
         catch (Exception e)
         {
-            try { WriteAll(SyncFd, Encoding.UTF8.GetBytes("error " + e.Message.Replace('\n', ' ') + "\n")); } catch (IOException) { }
+            channel.TrySend(SyncKind.Error, e.Message); // sync 4
             return 1;
         }
-        close(SyncFd);
+        channel.Dispose();
         try
         {
             plan.Execute();
@@ -135,7 +136,14 @@ public static unsafe class ContainerInit
             Capabilities.Mask(caps?.Inheritable, Warn), Capabilities.Mask(caps?.Ambient, Warn), caps is not null);
     }
 
-    private static void Warn(string message) => WriteAll(SyncFd, Encoding.UTF8.GetBytes("warn " + message.Replace('\n', ' ') + "\n"));
+    private static void Warn(string message) => channel!.Send(SyncKind.Warn, message); // sync 4
+
+    /// <summary>Sync point 3: false when the launcher closed the channel (it gave up on us) or sent anything but Go.</summary>
+    private static bool ReceiveGo()
+    {
+        try { return channel!.Receive() is { Kind: SyncKind.Go }; }
+        catch (UnexpectedSyncMessageException) { return false; }
+    }
 
     private static (ExecPlan, int fifo, bool reaper) Prepare(string bundle, string fifoPath, string? consoleSocket)
     {
@@ -243,7 +251,7 @@ public static unsafe class ContainerInit
     }
 
     /// <summary>
-    /// Blocks until `start` opens the exec fifo for reading (runc's create/start split). The write end stays open,
+    /// Sync point 6: blocks until `start` opens the exec fifo for reading (runc's create/start split). The write end stays open,
     /// close-on-exec, and is returned: `start` reads until EOF, which comes only once execve has completed (it closes
     /// close-on-exec descriptors after killing our other threads). Pausing a container while its init is still
     /// in execve would deadlock in the v1 freezer (a frozen thread never dies, so execve never finishes).

@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Containers.Runtime.Security;
 using Containers.Runtime.Spec;
-using Containers.Runtime.Interop;
-using static Containers.Runtime.Interop.Libc;
+using Containers.Interop;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Init;
 
@@ -80,12 +80,10 @@ internal sealed partial class ExecPlan(ProcessSpec proc, Seccomp? seccomp, ulong
             Capabilities.RaiseAmbient(ambient, permitted, inheritable, log);
         }
         if (proc.NoNewPrivileges) Check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
-        if (proc.User.Umask is { } umask) umask_((uint)umask);
+        if (proc.User.Umask is { } umask) Containers.Interop.Libc.umask((uint)umask);
         CloseOnExecAll();
         if (proc.NoNewPrivileges) seccomp?.Load();
     }
-
-    [LibraryImport("libc.so.6", EntryPoint = "umask")] private static partial uint umask_(uint mask);
 
     /// <summary>setgroups/setresgid/setresuid as raw syscalls: glibc's wrappers would change every thread's credentials.</summary>
     private unsafe void SwitchUser()

@@ -1,13 +1,10 @@
-using System.Runtime.InteropServices;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Init;
 
 /// <summary>Brings "lo" up in a new network namespace (runc does the same), with SIOCSIFFLAGS.</summary>
-internal static unsafe partial class Loopback
+internal static unsafe class Loopback
 {
-    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int socket(int domain, int type, int protocol);
-
     public static void Up()
     {
         int s = Check(socket(2 /* AF_INET */, 2 | O_CLOEXEC /* SOCK_DGRAM */, 0), "socket(AF_INET)");

@@ -1,5 +1,5 @@
 using Containers.Runtime.Spec;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Launch;
 
@@ -14,8 +14,7 @@ namespace Containers.Runtime.Launch;
 /// thread of this .NET process ever sees the namespaces, and no managed code runs in the child before execve.
 /// The cgroup namespace is the exception: the init unshares it itself, after we have moved it into its cgroup.
 ///
-/// Sync protocol on the child's fd 3 (a socketpair): we send "go\n" once the child is in its cgroup; it answers
-/// zero or more "warn MSG\n" lines then "ready\n" or "error MSG\n" (it then exits 1).
+/// The child talks to us over a <see cref="SyncChannel"/> on its fd 3 (a socketpair): sync points 2–4.
 /// </summary>
 public static class InitLauncher
 {
@@ -38,33 +37,28 @@ public static class InitLauncher
     }
 
     /// <summary>
-    /// Spawns <paramref name="argv"/> in <paramref name="namespaces"/>, puts it in <paramref name="cgroup"/>, sends "go" and
-    /// waits for "ready". Returns the child's PID; on failure kills and reaps it and throws with its message.
+    /// Spawns <paramref name="argv"/> in <paramref name="namespaces"/>, puts it in <paramref name="cgroup"/>, sends Go and
+    /// waits for Ready. Returns the child's PID; on failure kills and reaps it and throws with its message.
     /// </summary>
     public static unsafe int SpawnAndHandshake(string path, string[] argv, IReadOnlyList<Ns> namespaces, Cgroups.CgroupManager? cgroup,
         int stdin, int stdout, int stderr, Action<string> warn)
     {
         int* pair = stackalloc int[2];
         Check(socketpair(1 /* AF_UNIX */, 1 | O_CLOEXEC /* SOCK_STREAM */, 0, pair), "socketpair");
-        int mine = pair[0], theirs = pair[1];
+        using var channel = new SyncChannel(pair[0]);
+        int theirs = pair[1];
         try
         {
+            // sync 2: the child starts in its namespaces with its end of the channel on fd 3, then joins its cgroup.
             int pid = SpawnInNamespaces(path, argv, namespaces, new Dictionary<int, int>
-                { [0] = stdin, [1] = stdout, [2] = stderr, [Init.ContainerInit.SyncFd] = theirs });
+                { [0] = stdin, [1] = stdout, [2] = stderr, [SyncChannel.ChildFd] = theirs });
             close(theirs); theirs = -1;
             try
             {
                 cgroup?.AddProcess(pid);
-                WriteAll(mine, "go\n"u8);
-                while (true)
-                {
-                    string? line = ReadLine(mine);
-                    if (line is null) throw new ContainerStartException("container process exited during setup without a message");
-                    if (line == "ready") return pid;
-                    if (line.StartsWith("warn ")) { warn(line[5..]); continue; }
-                    if (line.StartsWith("error ")) throw new ContainerStartException(line[6..]);
-                    throw new ContainerStartException($"container process sent an unexpected line: {line}");
-                }
+                channel.Send(SyncKind.Go); // sync 3
+                channel.AwaitResult(SyncKind.Ready, warn, "container process exited during setup without a message", "container process"); // sync 4
+                return pid;
             }
             catch
             {
@@ -75,7 +69,6 @@ public static class InitLauncher
         }
         finally
         {
-            close(mine);
             if (theirs >= 0) close(theirs);
         }
     }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Launch;
 

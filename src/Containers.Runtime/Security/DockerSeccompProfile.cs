@@ -93,7 +93,7 @@ public static class DockerSeccompProfile
         {
             DefaultAction = "SCMP_ACT_ERRNO",
             DefaultErrnoRet = 1,
-            Architectures = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+            Architectures = [.. Containers.Interop.Arch.Current.SeccompArchitectures],
             Syscalls = rules,
         };
     }

@@ -1,5 +1,5 @@
 using Containers.Runtime.Spec;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Security;
 

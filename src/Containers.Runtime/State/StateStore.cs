@@ -51,7 +51,7 @@ public sealed partial class StateStore(string root)
         { throw new IOException($"{path}: corrupt state: {e.Message}", e); }
     }
 
-    public void Save(ContainerRecord record) => WriteAtomically(RecordPath(record.Id), StateJson.Write(record));
+    public void Save(ContainerRecord record) => AtomicFile.WriteAllBytes(RecordPath(record.Id), StateJson.Write(record));
 
     public ExitStatus? LoadExit(string id)
     {
@@ -59,20 +59,12 @@ public sealed partial class StateStore(string root)
         return File.Exists(path) ? StateJson.ReadExit(File.ReadAllBytes(path)) : null;
     }
 
-    public void SaveExit(string id, ExitStatus exit) => WriteAtomically(ExitPath(id), StateJson.Write(exit));
+    public void SaveExit(string id, ExitStatus exit) => AtomicFile.WriteAllBytes(ExitPath(id), StateJson.Write(exit));
 
     public void Remove(string id)
     {
         string dir = Dir(id);
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-    }
-
-    // Readers (state, delete, the engine) must never see a half-written file.
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllBytes(tmp, bytes);
-        File.Move(tmp, path, overwrite: true);
     }
 }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Supervision;
 

@@ -1,6 +1,6 @@
 using Containers.Runtime.Cgroups;
 using Containers.Runtime.State;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Supervision;
 

@@ -1,8 +1,9 @@
 using System.Text;
 using Containers.Runtime.Cgroups;
+using Containers.Runtime.Launch;
 using Containers.Runtime.Spec;
 using Containers.Runtime.State;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Supervision;
 
@@ -11,12 +12,10 @@ namespace Containers.Runtime.Supervision;
 /// its own, it is the parent of the container's init, so it alone can reap it and record how it ended (exit.json)
 /// while neither the engine nor the CLI is running. Without <see cref="ContainerIo"/> the container's stdio are the
 /// shim's own (runc's pass-through mode); with it, the shim holds the container's output pipes (or pty master) and
-/// stdin, see <see cref="Reaper"/>. It reports to create on fd 3: "warn MSG" lines, then "ok PID" or "error MSG".
+/// stdin, see <see cref="Reaper"/>. It reports to create over a <see cref="SyncChannel"/> on fd 3: Warn lines, then Ok PID or Error (sync point 5).
 /// </summary>
 public static class Shim
 {
-    public const int ReportFd = 3;
-
     /// <summary>Where the reaper keeps a tty container's pty master (see <see cref="Reaper.OutFd"/>).</summary>
     public const int PtyMasterFd = Reaper.OutFd;
 
@@ -36,9 +35,8 @@ public static class Shim
         string root = args[1], id = args[2], bundle = args[3];
         string? consoleSocket = args.Length > 4 && args[4] != "-" ? args[4] : null;
         string[] io = args.Length > 5 ? args[5..] : [];
-        fcntl(ReportFd, F_SETFD, FD_CLOEXEC);
+        var report = SyncChannel.Inherited();
         var store = new StateStore(root);
-        void Report(string line) { try { WriteAll(ReportFd, Encoding.UTF8.GetBytes(line.Replace('\n', ' ') + "\n")); } catch (IOException) { } }
 
         ContainerRecord record;
         ShimStdio? stdio = null;
@@ -47,19 +45,19 @@ public static class Shim
             var spec = SpecFile.Load(bundle);
             if (io.Length > 0) stdio = ShimStdio.Open(root, id, spec.Process?.Terminal == true, io);
             (record, _) = Supervisor.Launch(store, id, bundle, initPath, stdio?.ContainerStdin ?? 0, stdio?.ContainerStdout ?? 1,
-                stdio?.ContainerStderr ?? 2, w => Report("warn " + w), stdio?.ConsoleSocket ?? consoleSocket, spec);
+                stdio?.ContainerStderr ?? 2, w => report.TrySend(SyncKind.Warn, w), stdio?.ConsoleSocket ?? consoleSocket, spec); // sync 2–4
             stdio?.Launched();
             record.ShimPid = getpid();
             store.Save(record);
-            Report("ok " + record.Pid);
+            report.TrySend(SyncKind.Ok, record.Pid.ToString()); // sync 5
         }
         catch (Exception e)
         {
-            Report("error " + e.Message);
+            report.TrySend(SyncKind.Error, e.Message); // sync 5
             stdio?.Dispose();
             return 1;
         }
-        close(ReportFd);
+        report.Dispose();
         // Let go of the caller's terminal/pipes: the init has its own copies.
         int devNull = open("/dev/null", O_RDWR, 0);
         if (devNull >= 0) { dup2(devNull, 0); dup2(devNull, 1); dup2(devNull, 2); close(devNull); }

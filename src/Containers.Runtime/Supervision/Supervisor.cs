@@ -2,7 +2,7 @@ using Containers.Runtime.Cgroups;
 using Containers.Runtime.Launch;
 using Containers.Runtime.Spec;
 using Containers.Runtime.State;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Supervision;
 

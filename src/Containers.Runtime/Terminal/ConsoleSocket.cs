@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using static Containers.Runtime.Interop.Libc;
+using static Containers.Interop.Libc;
 
 namespace Containers.Runtime.Terminal;
 
@@ -9,16 +9,8 @@ namespace Containers.Runtime.Terminal;
 /// instance and sends the master over a Unix socket with SCM_RIGHTS (payload: the pty's name). The engine listens
 /// with <see cref="Listen"/> and receives the master with <see cref="ReceiveMaster"/>; the init side is <see cref="SendFd"/>.
 /// </summary>
-public sealed unsafe partial class ConsoleSocket : IDisposable
+public sealed unsafe class ConsoleSocket : IDisposable
 {
-    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int socket(int domain, int type, int protocol);
-    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int bind(int fd, byte* addr, int len);
-    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int listen(int fd, int backlog);
-    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int accept4(int fd, void* addr, void* len, int flags);
-    [LibraryImport("libc.so.6", SetLastError = true)] private static partial int connect(int fd, byte* addr, int len);
-    [LibraryImport("libc.so.6", SetLastError = true)] private static partial nint recvmsg(int fd, void* msg, int flags);
-
-    private const int AF_UNIX = 1, SOCK_STREAM = 1, SOL_SOCKET = 1, SCM_RIGHTS = 1;
     private int listener;
     public string Path { get; }
 

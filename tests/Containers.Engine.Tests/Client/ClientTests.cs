@@ -11,6 +11,9 @@ public sealed class ClientTests(EngineFixture fixture) : IClassFixture<EngineFix
     [InlineData("unix://", "unix:///run/containers-engine.sock")]
     [InlineData("tcp://127.0.0.1:2375", "tcp://127.0.0.1:2375")]
     [InlineData("tcp://engine.example:2376/", "tcp://engine.example:2376")]
+    [InlineData("tcp://[::1]:2375", "tcp://[::1]:2375")]
+    [InlineData("tcp://:2375", "tcp://localhost:2375")]
+    [InlineData("tcp://", "tcp://localhost:2375")]
     public void Endpoints_parse_like_the_engines_host_flag(string text, string expected)
     {
         Assert.Equal(expected, EngineEndpoint.Parse(text).ToString());
@@ -20,9 +23,44 @@ public sealed class ClientTests(EngineFixture fixture) : IClassFixture<EngineFix
     [InlineData("unix://relative")]
     [InlineData("tcp://host")]
     [InlineData("ftp://x:1")]
+    [InlineData("https://x:2376")]
+    [InlineData("tcp://x:0")]
     public void Bad_endpoints_are_refused(string text)
     {
         Assert.Throws<FormatException>(() => EngineEndpoint.Parse(text));
+    }
+
+    [Fact]
+    public void Tcp_alone_with_tls_is_the_tls_port()
+    {
+        var tls = new EngineTlsOptions("ca.pem", "cert.pem", "key.pem");
+        Assert.Equal(2376, EngineEndpoint.Parse("tcp://", tls).Port);
+    }
+
+    [Theory]
+    [InlineData("unix:///run/x.sock")]
+    [InlineData("unix://")]
+    [InlineData("tcp://127.0.0.1:2375")]
+    [InlineData("tcp://[::1]:2376")]
+    [InlineData("unix://relative")]
+    [InlineData("tcp://127.0.0.1")]
+    [InlineData("fd://")]
+    public void Client_and_engine_read_a_host_value_alike(string text)
+    {
+        var listen = Record.Exception(() => Containers.Engine.Hosting.ListenAddress.Parse(text));
+        var connect = Record.Exception(() => EngineEndpoint.Parse(text));
+        Assert.Equal(listen is null, connect is null);
+        if (listen is not null)
+        {
+            // Each end names the value its own way ("invalid host" / "invalid engine address"); the reason is the same.
+            Assert.StartsWith("invalid engine address", connect!.Message);
+            Assert.Equal(listen.Message[listen.Message.IndexOf(": ", StringComparison.Ordinal)..], connect.Message[connect.Message.IndexOf(": ", StringComparison.Ordinal)..]);
+            return;
+        }
+        var address = Containers.Engine.Hosting.ListenAddress.Parse(text);
+        var endpoint = EngineEndpoint.Parse(text);
+        Assert.Equal(address.SocketPath, endpoint.SocketPath);
+        Assert.Equal(address.TcpEndPoint?.Port ?? 0, endpoint.Port);
     }
 
     [Fact]

@@ -31,7 +31,21 @@ public sealed class ListenAddressTests
     }
 
     [Theory]
+    [InlineData(false, 2375)]
+    [InlineData(true, 2376)]
+    public void Tcp_alone_is_localhost_on_dockers_default_port(bool tls, int port)
+    {
+        var address = ListenAddress.Parse("tcp://", tls);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, port), address.TcpEndPoint);
+    }
+
+    [Theory]
     [InlineData("unix://relative.sock", "must be absolute")]
+    [InlineData("unix://unix:///x.sock", "must be absolute")]
+    [InlineData("tcp://::1:2375", "expected tcp://ADDRESS:PORT")]
+    [InlineData("tcp://[::1]", "expected tcp://ADDRESS:PORT")]
+    [InlineData("tcp://127.0.0.1:2375/path", "expected tcp://ADDRESS:PORT")]
+    [InlineData("http://127.0.0.1:2375", "supported forms are")]
     [InlineData("tcp://127.0.0.1", "expected tcp://ADDRESS:PORT")]
     [InlineData("tcp://127.0.0.1:99999", "expected tcp://ADDRESS:PORT")]
     [InlineData("tcp://example.com:2375", "is not an IP address")]

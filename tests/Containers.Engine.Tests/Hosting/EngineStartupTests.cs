@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Containers.Engine.Tests.Infrastructure;
 
 namespace Containers.Engine.Tests.Hosting;
@@ -81,7 +80,7 @@ public sealed class EngineStartupTests
     [Fact]
     public async Task Plain_tcp_on_loopback_works_with_a_warning()
     {
-        var port = FreePort();
+        var port = FreePort.Get();
         using var dir = new TempDirectory();
         await using var engine = await EngineProcess.StartInAsync(dir, ["-H", $"tcp://127.0.0.1:{port}"]);
         using var client = new Containers.Client.ContainersClient(Containers.Client.EngineEndpoint.Parse($"tcp://127.0.0.1:{port}"));
@@ -193,13 +192,6 @@ public sealed class EngineStartupTests
     {
         await using var engine = await EngineProcess.StartAsync();
         Assert.Matches($"""time="[^"]+" level=info msg="API listen on {engine.SocketPath}" Address={engine.SocketPath}""", engine.Output);
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     internal static async Task WaitForAsync(Func<Task<bool>> condition)

@@ -17,7 +17,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _certs = new TestCertificates(Path.Combine(_dir, "certs"));
-        _port = EngineStartupTests.FreePort();
+        _port = FreePort.Get();
         _engine = await EngineProcess.StartInAsync(Path.Combine(_dir, "engine"),
         [
             "-H", $"tcp://0.0.0.0:{_port}", "--tlsverify",

@@ -52,6 +52,15 @@ public sealed class ImageApiTests(ImageApiFixture fixture) : IClassFixture<Image
     }
 
     [Fact]
+    public async Task Docker_pull_of_a_missing_tag_fails_naming_the_manifest()
+    {
+        var (code, _, stderr) = await DockerCli.RunAsync(Host, "pull", $"{fixture.Registries.Plain.Host}/test/busybox:missing");
+        Assert.NotEqual(0, code);
+        Assert.Contains("manifest for", stderr);
+        Assert.Contains("not found", stderr);
+    }
+
+    [Fact]
     public async Task Docker_images_inspect_tag_and_rmi_work()
     {
         await Docker("pull", "-q", fixture.PlainImage);

@@ -1,3 +1,4 @@
+using Containers.Engine.Errors;
 using Containers.Api;
 using Containers.Engine.Lifecycle;
 using Containers.Engine.Tests.Infrastructure;
@@ -35,7 +36,7 @@ public sealed class ContainerSpecBuilderTests : IDisposable
         // A request's entrypoint drops the image's cmd; a request's cmd keeps the image's entrypoint.
         Assert.Equal("/bin/echo", Command(new() { Entrypoint = ["/bin/echo"] }));
         Assert.Equal("/bin/sh -c date", Command(new() { Cmd = ["date"] }));
-        var e = Assert.Throws<Containers.Engine.Api.ApiException>(() => ContainerConfigMerger.Merge(new(), null, "scratch", id));
+        var e = Assert.ThrowsAny<DomainException>(() => ContainerConfigMerger.Merge(new(), null, "scratch", id));
         Assert.Equal("No command specified", e.Message);
     }
 

@@ -1,3 +1,4 @@
+using Containers.Engine.Errors;
 using Containers.Engine.Api;
 using Containers.Engine.Lifecycle;
 using Containers.Engine.Tests.Infrastructure;
@@ -30,11 +31,11 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Same(a, store.Get("web"));
         Assert.Same(b, store.Get("/db"));
         Assert.Same(b, store.Get("abc2"));
-        var e = Assert.Throws<ApiException>(() => store.Get("abc"));
-        Assert.Equal(400, e.StatusCode);
+        var e = Assert.ThrowsAny<DomainException>(() => store.Get("abc"));
+        Assert.Equal(400, ErrorHandling.Describe(e).Status);
         Assert.Equal("Multiple IDs found with provided prefix: abc", e.Message);
-        var missing = Assert.Throws<ApiException>(() => store.Get("nothing"));
-        Assert.Equal((404, "No such container: nothing"), (missing.StatusCode, missing.Message));
+        var missing = Assert.ThrowsAny<DomainException>(() => store.Get("nothing"));
+        Assert.Equal((404, "No such container: nothing"), (ErrorHandling.Describe(missing).Status, missing.Message));
     }
 
     [Fact]
@@ -51,8 +52,8 @@ public sealed class ContainerStoreTests : IDisposable
     {
         var store = new ContainerStore(_dir);
         var first = store.Add(New(ContainerStore.NewId()), "app");
-        var e = Assert.Throws<ApiException>(() => store.Add(New(ContainerStore.NewId()), "app"));
-        Assert.Equal(409, e.StatusCode);
+        var e = Assert.ThrowsAny<DomainException>(() => store.Add(New(ContainerStore.NewId()), "app"));
+        Assert.Equal(409, ErrorHandling.Describe(e).Status);
         Assert.Contains($"The container name \"/app\" is already in use by container \"{first.Id}\"", e.Message);
     }
 
@@ -64,8 +65,8 @@ public sealed class ContainerStoreTests : IDisposable
     public void Invalid_names_are_refused(string name)
     {
         var store = new ContainerStore(_dir);
-        var e = Assert.Throws<ApiException>(() => store.Add(New(ContainerStore.NewId()), name));
-        Assert.Equal(400, e.StatusCode);
+        var e = Assert.ThrowsAny<DomainException>(() => store.Add(New(ContainerStore.NewId()), name));
+        Assert.Equal(400, ErrorHandling.Describe(e).Status);
         Assert.StartsWith($"Invalid container name ({name})", e.Message);
     }
 
@@ -78,7 +79,7 @@ public sealed class ContainerStoreTests : IDisposable
         Assert.Same(c, store.Get("new"));
         Assert.Null(store.TryGet("old"));
         store.Add(New(ContainerStore.NewId()), "old");
-        Assert.Equal(409, Assert.Throws<ApiException>(() => store.Rename("new", "old")).StatusCode);
+        Assert.Equal(409, ErrorHandling.Describe(Assert.ThrowsAny<DomainException>(() => store.Rename("new", "old"))).Status);
     }
 
     [Fact]

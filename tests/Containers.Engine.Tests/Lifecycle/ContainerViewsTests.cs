@@ -1,3 +1,4 @@
+using Containers.Engine.Errors;
 using Containers.Api;
 using Containers.Engine.Api;
 using Containers.Engine.Lifecycle;
@@ -80,14 +81,21 @@ public sealed class ContainerListFilterTests
         Assert.Empty(Names("""{"status":["running"],"name":["db"]}"""));
     }
 
+    [Fact]
+    public void Every_label_term_must_match()
+    {
+        Assert.Empty(Names("""{"label":["tier=front","tier=back"]}"""));
+        Assert.Equal(["web"], Names("""{"label":["tier","tier=front"]}"""));
+    }
+
     [Theory]
     [InlineData("""{"colour":["red"]}""", "invalid filter 'colour'")]
     [InlineData("""{"status":["sleeping"]}""", "invalid filter 'status=sleeping'")]
     [InlineData("""{"exited":["x"]}""", "invalid filter 'exited=x'")]
     public void Bad_filters_are_refused(string json, string message)
     {
-        var e = Assert.Throws<ApiException>(() => ContainerListFilter.Parse(json, _ => throw new InvalidOperationException()));
-        Assert.Equal((400, message), (e.StatusCode, e.Message));
+        var e = Assert.ThrowsAny<DomainException>(() => ContainerListFilter.Parse(json, _ => throw new InvalidOperationException()));
+        Assert.Equal((400, message), (ErrorHandling.Describe(e).Status, e.Message));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Containers.Engine.Errors;
 using Containers.Api;
 using Containers.Engine.Api;
 using Containers.Engine.Lifecycle;
@@ -15,8 +16,8 @@ public sealed class CreateRequestValidatorTests
 
     private static string Refusal(ContainerCreateRequest request, int status = 400)
     {
-        var e = Assert.Throws<ApiException>(() => CreateRequestValidator.Validate(request, hostCpus: 2));
-        Assert.Equal(status, e.StatusCode);
+        var e = Assert.ThrowsAny<DomainException>(() => CreateRequestValidator.Validate(request, hostCpus: 2));
+        Assert.Equal(status, ErrorHandling.Describe(e).Status);
         return e.Message;
     }
 
@@ -76,6 +77,8 @@ public sealed class CreateRequestValidatorTests
         Assert.Equal("invalid --security-opt: \"bogus\"", Refusal(With(h => h.SecurityOpt = ["bogus"])));
         Assert.Equal("network mynet not found", Refusal(With(h => h.NetworkMode = "mynet"), 404));
         Assert.Contains("logging driver \"syslog\"", Refusal(With(h => h.LogConfig = new() { Type = "syslog" })));
+        // A name dockerd does not know either gets dockerd's wording.
+        Assert.Equal("logger: no log driver named 'x' is registered", Refusal(With(h => h.LogConfig = new() { Type = "x" })));
     }
 
     [Fact]

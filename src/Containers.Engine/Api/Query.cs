@@ -1,0 +1,16 @@
+namespace Containers.Engine.Api;
+
+/// <summary>Query parameters as dockerd reads them (its <c>httputils</c>).</summary>
+public static class Query
+{
+    /// <summary>
+    /// A boolean parameter (<c>all</c>, <c>force</c>, <c>v</c>, <c>noprune</c>...): false when absent, empty, <c>0</c>, <c>no</c>,
+    /// <c>false</c> or <c>none</c> in any case, true otherwise (<c>1</c>, <c>true</c>, <c>True</c>...), as dockerd's BoolValue.
+    /// </summary>
+    public static bool Flag(this HttpRequest request, string name) =>
+        request.Query[name].ToString().Trim().ToLowerInvariant() is not ("" or "0" or "no" or "false" or "none");
+
+    /// <summary>A string parameter, or null when absent or empty.</summary>
+    public static string? Text(this HttpRequest request, string name) =>
+        request.Query[name].ToString() is { Length: > 0 } value ? value : null;
+}

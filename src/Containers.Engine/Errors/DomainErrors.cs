@@ -1,0 +1,22 @@
+namespace Containers.Engine.Errors;
+
+/// <summary>
+/// The engine's error kinds, as moby's errdefs: stores, validators and services throw these and know nothing of HTTP;
+/// <c>Api/ErrorHandling</c> alone turns each kind into a status code. Anything else is an internal error (500).
+/// </summary>
+public abstract class DomainException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The object named does not exist (404).</summary>
+public sealed class NotFoundException(string message) : DomainException(message);
+
+/// <summary>The request is at odds with the current state: a name in use, a running container (409).</summary>
+public sealed class ConflictException(string message) : DomainException(message);
+
+/// <summary>The caller's input is invalid: a bad parameter, filter, body field or combination (400).</summary>
+public sealed class InvalidParameterException(string message, Exception? inner = null) : DomainException(message, inner);
+
+/// <summary>A valid request for something this engine does not do yet (501).</summary>
+public sealed class FeatureNotImplementedException(string message) : DomainException(message);
+
+/// <summary>The engine cannot serve this now or in this mode, e.g. swarm requests on a node that is not a manager (503).</summary>
+public sealed class UnavailableException(string message) : DomainException(message);

@@ -1,0 +1,37 @@
+using Containers.Api;
+using Containers.Engine.Filtering;
+
+namespace Containers.Engine.Volumes;
+
+/// <summary>The volumes backend of the API: the store's operations plus Docker's list and prune filters.</summary>
+public sealed class VolumeService(VolumeStore store)
+{
+    public static readonly string[] ListFilterKeys = ["name", "driver", "label", "dangling"];
+    public static readonly string[] PruneFilterKeys = ["label", "all"];
+
+    public Volume Create(VolumeCreateRequest request) => store.Create(request);
+
+    public Volume Inspect(string name) => store.Get(name);
+
+    public void Remove(string name) => store.Remove(name);
+
+    public VolumeListResponse List(FilterArgs filters)
+    {
+        filters.Validate(ListFilterKeys);
+        // No container uses a volume yet, so every volume is dangling (dangling=false matches none).
+        var dangling = filters.GetBoolOrDefault("dangling", true);
+        var volumes = store.List().Where(v => dangling && Matches(v, filters)).ToList();
+        return new VolumeListResponse { Volumes = volumes };
+    }
+
+    /// <summary>Removes unused volumes: anonymous ones only, unless the <c>all</c> filter is set (Docker since API 1.42).</summary>
+    public VolumePruneResponse Prune(FilterArgs filters)
+    {
+        filters.Validate(PruneFilterKeys);
+        var all = filters.GetBoolOrDefault("all", false);
+        return store.Prune(all, v => Matches(v, filters));
+    }
+
+    private static bool Matches(Volume v, FilterArgs filters) =>
+        filters.SubstringMatch("name", v.Name) && filters.ExactMatch("driver", v.Driver) && filters.MatchKVList("label", v.Labels);
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Containers.Client;
+
+namespace Containers.Testing;
+
+/// <summary>
+/// A real containers-engine process with its own temporary data-root, exec-root, socket and (empty) config file.
+/// Started and stopped by tests; disposing stops it with SIGTERM (SIGKILL if it does not stop) and removes its files.
+/// </summary>
+public sealed class EngineProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    public string Directory { get; }
+    public string SocketPath { get; }
+    public string DataRoot => Path.Combine(Directory, "data");
+    public string ExecRoot => Path.Combine(Directory, "exec");
+    public string ConfigFile => Path.Combine(Directory, "daemon.json");
+    public int Pid => _process.Id;
+    public EngineEndpoint Endpoint => EngineEndpoint.Parse("unix://" + SocketPath);
+
+    /// <summary>Everything the engine wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    private readonly bool _ownsDirectory;
+
+    private EngineProcess(string directory, string socketPath, IEnumerable<string> arguments, bool ownsDirectory)
+    {
+        _ownsDirectory = ownsDirectory;
+        Directory = directory;
+        SocketPath = socketPath;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(RepositoryPaths.EngineDll);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public static string NewDirectory() => TempDirectory.Create();
+
+    /// <summary>
+    /// The standard arguments for a test engine in <paramref name="directory"/>; <paramref name="withSocket"/> false leaves
+    /// -H to the caller. The config file is created empty unless a test wrote one.
+    /// </summary>
+    public static List<string> StandardArguments(string directory, bool withSocket = true)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var config = Path.Combine(directory, "daemon.json");
+        if (!File.Exists(config)) File.WriteAllText(config, "{}");
+        var args = new List<string>
+        {
+            "--data-root", Path.Combine(directory, "data"),
+            "--exec-root", Path.Combine(directory, "exec"),
+            "--config-file", config,
+        };
+        if (withSocket) args.InsertRange(0, ["-H", "unix://" + Path.Combine(directory, "engine.sock")]);
+        return args;
+    }
+
+    /// <summary>Starts an engine and waits until it answers /_ping on its socket.</summary>
+    public static async Task<EngineProcess> StartAsync(params string[] extraArguments) =>
+        await StartInAsync(NewDirectory(), extraArguments, ownsDirectory: true);
+
+    /// <summary>Starts an engine in the caller's directory, which stays after the engine stops unless it is owned.</summary>
+    public static async Task<EngineProcess> StartInAsync(string directory, IEnumerable<string> extraArguments, bool withSocket = true, bool ownsDirectory = false)
+    {
+        var engine = Launch(directory, [.. StandardArguments(directory, withSocket), .. extraArguments], ownsDirectory);
+        await engine.WaitUntilReadyAsync();
+        return engine;
+    }
+
+    private static EngineProcess Launch(string directory, List<string> arguments, bool ownsDirectory)
+    {
+        var engine = new EngineProcess(directory, Path.Combine(directory, "engine.sock"), arguments, ownsDirectory);
+        engine._process.Start();
+        engine._process.BeginErrorReadLine();
+        engine._process.BeginOutputReadLine();
+        return engine;
+    }
+
+    /// <summary>Runs an engine that is expected to refuse to start; returns its exit code and output. The directory stays.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string directory, IEnumerable<string> arguments)
+    {
+        await using var engine = Launch(directory, [.. arguments], ownsDirectory: false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await engine._process.WaitForExitAsync(timeout.Token);
+        engine._process.WaitForExit(); // drains the redirected streams
+        return (engine._process.ExitCode, engine.Output);
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        using var client = new ContainersClient(Endpoint);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                throw new InvalidOperationException($"engine exited with {_process.ExitCode} before answering:\n{Output}");
+            }
+            try
+            {
+                await client.PingAsync();
+                return;
+            }
+            catch (ContainersEngineUnavailableException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    public ContainersClient CreateClient() => new(Endpoint);
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public void Signal(int signal) => Posix.Kill(_process.Id, signal);
+
+    /// <summary>Sends SIGTERM and waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        if (!_process.HasExited) Signal(Posix.SIGTERM);
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited) await StopAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
+        if (_ownsDirectory) TempDirectory.Delete(Directory);
+    }
+}
+
+/// <summary>kill(2) and the signal numbers tests send.</summary>
+public static partial class Posix
+{
+    public const int SIGINT = 2, SIGKILL = 9, SIGTERM = 15;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+
+    public static void Kill(int pid, int signal)
+    {
+        if (kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Leaves a socket file behind with nobody listening, as a crashed engine would.</summary>
+    public static void CreateStaleSocket(string path)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(path));
+    }
+}
