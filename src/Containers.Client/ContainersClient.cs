@@ -123,7 +123,8 @@ public sealed partial class ContainersClient : IDisposable
         {
             throw new ContainersEngineUnavailableException(Endpoint, e.InnerException ?? e);
         }
-        if (response.IsSuccessStatusCode) return response;
+        // 304 is Docker's "nothing to do" (start of a running container, stop of a stopped one): not an error.
+        if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.NotModified) return response;
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancel);

@@ -247,6 +247,29 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         }
     }
 
+    [Fact]
+    public async Task The_client_starts_stops_pauses_kills_and_waits()
+    {
+        using var client = fixture.Engine.CreateClient();
+        await foreach (var _ in client.PullImageAsync(Image)) { }
+        var created = await client.CreateContainerAsync(new Containers.Api.ContainerCreateRequest { Image = Image, Cmd = ["sleep", "1000"] }, Unique("client"));
+        Assert.True(await client.StartContainerAsync(created.Id));
+        Assert.False(await client.StartContainerAsync(created.Id)); // 304: already running
+        await client.PauseContainerAsync(created.Id);
+        Assert.Equal("paused", (await client.InspectContainerAsync(created.Id)).State.Status);
+        await client.UnpauseContainerAsync(created.Id);
+        Assert.True(await client.StopContainerAsync(created.Id, timeoutSeconds: 0));
+        Assert.False(await client.StopContainerAsync(created.Id, timeoutSeconds: 0)); // 304: not running
+        Assert.Equal(137, await client.WaitContainerAsync(created.Id));
+        await client.RestartContainerAsync(created.Id, timeoutSeconds: 0);
+        Assert.True((await client.InspectContainerAsync(created.Id)).State.Running);
+        await client.KillContainerAsync(created.Id, "SIGKILL");
+        Assert.Equal(137, await client.WaitContainerAsync(created.Id));
+        await Assert.ThrowsAsync<Containers.Client.ContainersConflictException>(() => client.KillContainerAsync(created.Id));
+        await client.RemoveContainerAsync(created.Id);
+        await Assert.ThrowsAsync<Containers.Client.ContainersNotFoundException>(() => client.StartContainerAsync(created.Id));
+    }
+
     private static async Task<string> Tmux(params string[] args)
     {
         var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
