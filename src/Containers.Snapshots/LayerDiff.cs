@@ -70,7 +70,7 @@ public static class LayerDiff
     }
 
     /// <summary>Every path under the directory, depth first, siblings in ordinal order (a parent before its children).</summary>
-    internal static IEnumerable<string> Walk(string root, string dir = "")
+    private static IEnumerable<string> Walk(string root, string dir = "")
     {
         var children = Directory.EnumerateFileSystemEntries(Path.Combine(root, dir), "*", new EnumerationOptions { AttributesToSkip = 0 })
             .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);

@@ -46,22 +46,4 @@ public sealed class OverlaySnapshotter(string root) : Snapshotter(root)
         var info = Stat(key);
         return info.Kind == SnapshotKind.Active ? FilesOf(info) : throw new InvalidOperationException($"snapshot {key} is not active");
     }
-
-    /// <summary>
-    /// What the container changed, as <c>docker diff</c> shows it: every path in the upper directory, a whiteout as
-    /// deleted, a path that also exists in a layer below as modified (so parents of a new file show as modified), the rest added.
-    /// </summary>
-    public IReadOnlyList<SnapshotChange> Changes(string key)
-    {
-        var info = Stat(key);
-        var lowers = Chain(info.Parent).Select(FilesOf).ToList();
-        var upper = UpperDirectory(key);
-        return LayerDiff.Walk(upper).Select(relative =>
-        {
-            var kind = Native.LStat(Path.Combine(upper, relative)) is { IsWhiteout: true } ? ChangeKind.Deleted
-                : lowers.Any(lower => Native.LStat(Path.Combine(lower, relative)) is not null) ? ChangeKind.Modified
-                : ChangeKind.Added;
-            return new SnapshotChange("/" + relative, kind);
-        }).ToList();
-    }
 }

@@ -10,9 +10,3 @@ public sealed record MountSpec(string Type, string Source, IReadOnlyList<string>
 
 /// <summary>Disk use of one snapshot's own directory.</summary>
 public sealed record SnapshotUsage(long Bytes, long Inodes);
-
-/// <summary>Docker's change kinds (<c>GET /containers/{id}/changes</c>): C, A, D.</summary>
-public enum ChangeKind { Modified = 0, Added = 1, Deleted = 2 }
-
-/// <summary>One path an active snapshot changed relative to its image, absolute as the container sees it.</summary>
-public sealed record SnapshotChange(string Path, ChangeKind Kind);

@@ -6,12 +6,12 @@ using Containers.Engine.Lifecycle;
 namespace Containers.Engine.Api;
 
 /// <summary>
-/// <c>/containers</c>: create, list, inspect, rename, remove and prune. Running containers (start, attach, logs, wait,
-/// stop, kill...) is not wired yet: those routes answer 501 with a message saying so, rather than a puzzling 404.
+/// <c>/containers</c>: create, list, inspect, rename, remove and prune; what is not built yet (exec, stats, archive...)
+/// answers 501 saying so, rather than a puzzling 404. Running them: <see cref="ContainerControlEndpoints"/>.
 /// </summary>
 public static class ContainerEndpoints
 {
-    private static readonly string[] NotYet = ["start", "stop", "restart", "kill", "pause", "unpause", "wait", "attach", "logs", "top", "update", "changes", "resize", "exec", "stats", "export", "archive"];
+    private static readonly string[] NotYet = ["top", "update", "changes", "exec", "stats", "export", "archive"];
 
     public static void MapContainerEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -20,8 +20,8 @@ public static class ContainerEndpoints
         containers.MapGet("/json", List);
         containers.MapGet("/{id}/json", Inspect);
         containers.MapPost("/{id}/rename", Rename);
-        containers.MapDelete("/{id}", Remove);
-        containers.MapPost("/prune", Prune);
+        containers.MapDelete("/{id}", RemoveAsync);
+        containers.MapPost("/prune", PruneAsync);
         foreach (var action in NotYet)
             containers.MapMethods($"/{{id}}/{action}", ["GET", "POST", "PUT", "HEAD"], (string id, ContainerService service) => NotImplemented(id, action, service));
     }
@@ -49,14 +49,14 @@ public static class ContainerEndpoints
         return Results.NoContent();
     }
 
-    private static IResult Remove(string id, HttpRequest request, ContainerService containers)
+    private static async Task<IResult> RemoveAsync(string id, HttpRequest request, ContainerService containers)
     {
-        containers.Remove(id, request.Flag("force"));
+        await containers.RemoveAsync(id, request.Flag("force"));
         return Results.NoContent();
     }
 
-    private static IResult Prune(HttpRequest request, ContainerService containers) =>
-        Results.Json(containers.Prune(FilterArgs.FromJson(request.Query["filters"])), ApiJson.Context.ContainersPruneResponse);
+    private static async Task<IResult> PruneAsync(HttpRequest request, ContainerService containers) =>
+        Results.Json(await containers.PruneAsync(FilterArgs.FromJson(request.Query["filters"])), ApiJson.Context.ContainersPruneResponse);
 
     private static IResult NotImplemented(string id, string action, ContainerService containers)
     {

@@ -13,4 +13,14 @@ public static class Query
     /// <summary>A string parameter, or null when absent or empty.</summary>
     public static string? Text(this HttpRequest request, string name) =>
         request.Query[name].ToString() is { Length: > 0 } value ? value : null;
+
+    /// <summary>An integer parameter, or null when absent; a malformed one is Docker's 400 naming it.</summary>
+    public static int? Integer(this HttpRequest request, string name)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0) return null;
+        return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new Errors.InvalidParameterException($"invalid value for {name}: \"{text}\": not an integer");
+    }
 }

@@ -56,8 +56,14 @@ public static class EngineHost
         builder.Services.AddSingleton(services => SnapshotterFactory.Create(settings.DataRoot, settings.StorageDriver,
             message => ImagesLog(services).LogWarning("{Message}", message)));
         builder.Services.AddSingleton(services => new ImageService(settings, services.GetRequiredService<Snapshotter>(), events, containers, ImagesLog(services)));
-        builder.Services.AddSingleton(services => new ContainerService(containers, services.GetRequiredService<ImageService>(),
-            services.GetRequiredService<Snapshotter>(), settings, events, Environment.ProcessorCount));
+        builder.Services.AddSingleton(services =>
+        {
+            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Containers");
+            var snapshots = services.GetRequiredService<Snapshotter>();
+            var runner = new ContainerRunner(settings, snapshots, message => log.LogWarning("{Message}", message));
+            return new ContainerService(containers, services.GetRequiredService<ImageService>(), snapshots, runner, settings, events,
+                Environment.ProcessorCount, log);
+        });
         builder.Services.AddSingleton(services => new SystemService(settings, identity, services.GetRequiredService<HostFacts>(), events,
             services.GetRequiredService<ContainerService>(), services.GetRequiredService<ImageService>()));
         builder.Services.AddRouting();
@@ -74,21 +80,26 @@ public static class EngineHost
         app.MapVolumeEndpoints();
         app.MapImageEndpoints();
         app.MapContainerEndpoints();
+        app.MapContainerControlEndpoints();
         app.MapUnservedEndpoints();
         app.MapFallback((HttpContext context) => ErrorHandling.WriteErrorAsync(context, 404,
             $"page not found: {context.Request.Method} {context.Items[ApiVersioning.OriginalPathKey] as string ?? context.Request.Path.Value}"));
 
         // Open the stores (and recover from a crash) before the first request, not during it.
         app.Services.GetRequiredService<ImageService>();
+        var containerService = app.Services.GetRequiredService<ContainerService>();
         await app.StartAsync();
         foreach (var address in addresses)
         {
             if (address.IsUnix) Listeners.SecureSocket(address.SocketPath!, logger);
             logger.LogInformation("API listen on {Address}", address.IsUnix ? address.SocketPath : address.TcpEndPoint!.ToString());
         }
+        // Live restore: adopt what kept running while the engine was down, record what ended, apply restart policies.
+        await containerService.RestoreAsync();
         logger.LogInformation("Engine started: version {Version}, pid {Pid}, data-root {DataRoot}, exec-root {ExecRoot}", identity.Version, Environment.ProcessId, settings.DataRoot, settings.ExecRoot);
 
         await app.WaitForShutdownAsync();
+        containerService.StopMonitoring();
         logger.LogInformation("Engine stopped {Pid}", Environment.ProcessId);
         return 0;
     }

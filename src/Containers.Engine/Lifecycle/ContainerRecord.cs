@@ -31,6 +31,15 @@ public sealed class ContainerRecord
     /// <summary>The state's status as a type (the record keeps Docker's wire shape on disk).</summary>
     [JsonIgnore]
     public ContainerStatus Status => ContainerStatus.Of(State);
+
+    /// <summary>Moves the state to <paramref name="status"/>, keeping Docker's Running/Paused/Restarting flags in step with it.</summary>
+    public void MoveTo(ContainerStatus status)
+    {
+        State.Status = status.Name;
+        State.Running = status.IsRunning;
+        State.Paused = status == ContainerStatus.Paused;
+        State.Restarting = status == ContainerStatus.Restarting;
+    }
     public int RestartCount { get; set; }
 
     /// <summary>Set when the user stopped it, so unless-stopped does not bring it back at engine start.</summary>

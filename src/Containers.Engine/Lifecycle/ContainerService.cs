@@ -11,10 +11,13 @@ namespace Containers.Engine.Lifecycle;
 /// <summary>
 /// The containers backend of the API: creating, listing, inspecting, renaming and removing containers. Records live in
 /// the <see cref="ContainerStore"/>, a read-write snapshot per container on top of its image's layers, and the
-/// container's own files (hostname, hosts, resolv.conf) beside its record.
+/// container's own files (hostname, hosts, resolv.conf) beside its record. Running them is in ContainerService.Running.cs.
 /// </summary>
-public sealed class ContainerService(ContainerStore store, ImageService images, Snapshotter snapshots, EngineSettings settings, EventBus events, int hostCpus)
+public sealed partial class ContainerService(ContainerStore store, ImageService images, Snapshotter snapshots, ContainerRunner runner,
+    EngineSettings settings, EventBus events, int hostCpus, ILogger log)
 {
+    private readonly CancellationTokenSource _stopping = new();
+
     public static readonly string[] PruneFilterKeys = ["label"];
 
     public ContainerCreateResponse Create(ContainerCreateRequest request, string? name)
@@ -26,6 +29,7 @@ public sealed class ContainerService(ContainerStore store, ImageService images, 
         var host = request.HostConfig ?? new HostConfig();
         if (host.NetworkMode.Length == 0) host.NetworkMode = "default";
         if (host.LogConfig.Type.Length == 0) host.LogConfig = new LogConfig { Type = settings.LogDriver, Config = new Dictionary<string, string>(settings.LogOpts) };
+        LogOptions.Parse(host.LogConfig); // the daemon's and the container's log-opts are checked before anything is made
 
         var record = store.Add(new ContainerRecord
         {
@@ -74,11 +78,11 @@ public sealed class ContainerService(ContainerStore store, ImageService images, 
         return (all.Count, running, paused, all.Count - running - paused);
     }
 
-    /// <summary>What the routes for running containers answer until that exists: not found, else not implemented.</summary>
+    /// <summary>What the routes not built yet (exec, stats, archive...) answer: not found, else not implemented.</summary>
     public void RefuseNotImplemented(string idOrName, string action)
     {
         store.Get(idOrName);
-        throw new FeatureNotImplementedException($"{action}: running containers is not implemented by this engine yet");
+        throw new FeatureNotImplementedException($"{action}: not implemented by this engine yet");
     }
 
     public void Rename(string idOrName, string newName)
@@ -89,31 +93,57 @@ public sealed class ContainerService(ContainerStore store, ImageService images, 
         events.Publish(EventTypes.Container, "rename", record.Id, new Dictionary<string, string>(Attributes(record)) { ["oldName"] = "/" + oldName });
     }
 
-    public void Remove(string idOrName, bool force)
+    /// <summary>docker rm; with <paramref name="force"/> a running container is killed first.</summary>
+    public async Task RemoveAsync(string idOrName, bool force)
     {
         var record = store.Get(idOrName);
-        if (!record.Status.CanRemove)
-            throw new ConflictException($"cannot remove container \"/{record.Name}\": container is {record.Status}: stop the container before removing or force remove");
+        var tracker = Tracker(record.Id);
+        if (force && (record.Status == ContainerStatus.Running || record.Status == ContainerStatus.Paused))
+        {
+            var exited = tracker.NextExit;
+            try { await KillAsync(record.Id, "SIGKILL"); }
+            catch (ConflictException) { } // it ended meanwhile
+            await exited;
+        }
+        await tracker.Gate.WaitAsync();
+        try
+        {
+            if (store.TryGet(record.Id) is not { } current) return; // auto-removed as it exited
+            if (current.Status == ContainerStatus.Restarting && force) CancelPendingRestart(tracker);
+            else if (!current.Status.CanRemove)
+                throw new ConflictException($"cannot remove container \"/{current.Name}\": container is {current.Status}: stop the container before removing or force remove");
+            RemoveLocked(current);
+        }
+        finally { tracker.Gate.Release(); }
+    }
+
+    /// <summary>Removes a stopped container's run leftovers, snapshot, files and record; called under its gate.</summary>
+    private void RemoveLocked(ContainerRecord record)
+    {
+        runner.Cleanup(record.Id);
         if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);
         store.Remove(record.Id);
         events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));
+        if (_trackers.TryRemove(record.Id, out var tracker)) tracker.Removed.TrySetResult();
     }
 
     /// <summary><c>POST /containers/prune</c>: removes stopped containers; every <c>label</c> filter term must match.</summary>
-    public ContainersPruneResponse Prune(FilterArgs filters)
+    public async Task<ContainersPruneResponse> PruneAsync(FilterArgs filters)
     {
         filters.Validate(PruneFilterKeys);
         var response = new ContainersPruneResponse();
-        foreach (var record in store.List().Where(r => r.Status.IsStopped && filters.MatchKVList("label", r.Config.Labels)))
+        foreach (var candidate in store.List().Where(r => r.Status.IsStopped && filters.MatchKVList("label", r.Config.Labels)))
         {
-            if (snapshots.Exists(record.Id))
+            var tracker = Tracker(candidate.Id);
+            await tracker.Gate.WaitAsync();
+            try
             {
-                response.SpaceReclaimed += snapshots.Usage(record.Id).Bytes;
-                snapshots.Remove(record.Id);
+                if (store.TryGet(candidate.Id) is not { } record || !record.Status.IsStopped) continue;
+                if (snapshots.Exists(record.Id)) response.SpaceReclaimed += snapshots.Usage(record.Id).Bytes;
+                RemoveLocked(record);
+                response.ContainersDeleted.Add(record.Id);
             }
-            store.Remove(record.Id);
-            events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));
-            response.ContainersDeleted.Add(record.Id);
+            finally { tracker.Gate.Release(); }
         }
         events.Publish(EventTypes.Container, "prune", "", new Dictionary<string, string> { ["reclaimed"] = response.SpaceReclaimed.ToString() });
         return response;

@@ -63,7 +63,7 @@ public static class ContainerSpecBuilder
         linux.Namespaces = Namespaces(host.NetworkMode, networkNamespacePath);
         linux.Sysctl = host.Sysctls;
         linux.Resources = Resources(host);
-        linux.CgroupsPath = "/containers-engine/" + container.Id;
+        linux.CgroupsPath = CgroupPath(container.Id);
         var unconfined = host.Privileged || (host.SecurityOpt ?? []).Contains("seccomp=unconfined");
         linux.Seccomp = unconfined ? null : DockerSeccompProfile.Create(capabilities);
         if (host.Privileged)
@@ -73,6 +73,9 @@ public static class ContainerSpecBuilder
         }
         return spec;
     }
+
+    /// <summary>The container's cgroup under every hierarchy (v1 controllers, or the unified tree).</summary>
+    public static string CgroupPath(string id) => "/containers-engine/" + id;
 
     private static List<NamespaceSpec> Namespaces(string networkMode, string? networkNamespacePath)
     {
@@ -84,7 +87,8 @@ public static class ContainerSpecBuilder
         return namespaces;
     }
 
-    private static ResourcesSpec Resources(HostConfig host)
+    /// <summary>The cgroup limits of a HostConfig (also applied to a running container by <c>docker update</c>).</summary>
+    public static ResourcesSpec Resources(HostConfig host)
     {
         var resources = new ResourcesSpec();
         if (host.Memory > 0 || host.MemoryReservation > 0)

@@ -112,13 +112,4 @@ public sealed class ContainerApiTests(ImageApiFixture fixture) : IClassFixture<I
         await Assert.ThrowsAsync<Containers.Client.ContainersConflictException>(() => client.CreateContainerAsync(new() { Image = fixture.PlainImage, Cmd = ["true"] }, name + "-3"));
         await client.RemoveContainerAsync(conflict.Id);
     }
-
-    [Fact]
-    public async Task Starting_is_refused_with_a_clear_message()
-    {
-        var name = Unique("norun");
-        await Docker("create", "--name", name, fixture.PlainImage, "true");
-        var error = await DockerError("start", name);
-        Assert.Contains("start: running containers is not implemented by this engine yet", error);
-    }
 }

@@ -38,7 +38,9 @@ public static class OciImageBuilder
         file.DataStream = new MemoryStream(System.IO.File.ReadAllBytes(BusyboxPath));
         w.WriteEntry(file);
         w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "bin/sh") { LinkName = "busybox" });
-        w.WriteEntry(new PaxTarEntry(TarEntryType.HardLink, "bin/ls") { LinkName = "bin/busybox" });
+        // The applets the tests run as commands of their own (docker run IMAGE echo hi), as hard links like busybox --install.
+        foreach (var applet in (string[])["ls", "cat", "echo", "sleep", "true"])
+            w.WriteEntry(new PaxTarEntry(TarEntryType.HardLink, "bin/" + applet) { LinkName = "bin/busybox" });
         Dir(w, "etc/");
         AddFile(w, "etc/nonce", Guid.NewGuid().ToString());
         AddFile(w, "etc/removed-later", "gone in the next layer");

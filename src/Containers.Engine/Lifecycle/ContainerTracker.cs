@@ -1,0 +1,44 @@
+namespace Containers.Engine.Lifecycle;
+
+/// <summary>
+/// What the engine holds in memory for one container between requests: a gate that serialises its state changes
+/// (start, exit handling, stop's signalling, remove), the exit that waiters of the current or next run wait for, the
+/// removal that <c>wait?condition=removed</c> waits for, and a pending policy restart.
+/// </summary>
+public sealed class ContainerTracker
+{
+    private TaskCompletionSource<ExitResult> _nextExit = NewExit();
+
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>Completes when the container's current run (or, if it is not running, its next run) ends.</summary>
+    public Task<ExitResult> NextExit
+    {
+        get { lock (this) return _nextExit.Task; }
+    }
+
+    public TaskCompletionSource Removed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Cancelled when a stop, start or remove overtakes a restart that waits for its back-off delay.</summary>
+    public CancellationTokenSource? PendingRestart { get; set; }
+
+    /// <summary>Back-off before the next policy restart: 100 ms doubling to a minute, reset after a run of 10 s (Docker's).</summary>
+    public TimeSpan RestartDelay { get; set; }
+
+    /// <summary>Completes the current exit and arms the next one.</summary>
+    public void Exited(ExitResult result)
+    {
+        TaskCompletionSource<ExitResult> done;
+        lock (this)
+        {
+            done = _nextExit;
+            _nextExit = NewExit();
+        }
+        done.TrySetResult(result);
+    }
+
+    private static TaskCompletionSource<ExitResult> NewExit() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>How a run ended, as <c>wait</c> reports it.</summary>
+public sealed record ExitResult(int ExitCode, string? Error = null);
