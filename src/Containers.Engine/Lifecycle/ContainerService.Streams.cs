@@ -44,10 +44,29 @@ public sealed partial class ContainerService
             throw new ConflictException($"container {idOrName} is restarting, wait until the container is running");
         if (options.Logs && record.HostConfig.LogConfig.Type == "none") throw new FeatureNotImplementedException(LogsNotReadable);
         var stdin = options.Stdin && record.Config.OpenStdin ? Path.Combine(runner.BundleOf(record.Id), "stdin") : null;
-        var attachment = new ContainerAttachment(runner.OutputLogOf(record, store.DirectoryOf(record.Id)), options,
+        var log = runner.OutputLogOf(record, store.DirectoryOf(record.Id));
+        if (record.HostConfig.LogConfig.Type != "none") EnsureExists(log);
+        var attachment = new ContainerAttachment(log, options,
             record.Config.Tty, stdin, record.Config.StdinOnce, Tracker(record.Id).NextExit);
         events.Publish(EventTypes.Container, "attach", record.Id, Attributes(record));
         return attachment;
+    }
+
+    /// <summary>
+    /// The follower then holds the log from the start: a run that ends and is auto-removed (its directory deleted)
+    /// before the follower would have found a new file loses no line. The shim appends to it (it never truncates at start).
+    /// </summary>
+    private static void EnsureExists(string log)
+    {
+        try
+        {
+            using var _ = new FileStream(log, new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
+            });
+        }
+        catch (DirectoryNotFoundException) { } // removed meanwhile: the attach ends with nothing to follow
     }
 
     /// <summary>Completes when the run going on now ends; at once when the container does not run.</summary>

@@ -126,7 +126,7 @@ public static class ContainerLogReader
     /// <summary>
     /// The last N lines across both streams, as Docker counts them: an entry ending in "\n" ends a line, and a stream's
     /// last entry counts as a line even without one (an unfinished prompt); the partial entries the shim writes for
-    /// output that came in pieces belong to the line they precede.
+    /// output that came in pieces belong to the next line of their own stream, whatever the other stream wrote between.
     /// </summary>
     private sealed class TailWindow(int lines)
     {
@@ -139,7 +139,10 @@ public static class ContainerLogReader
             if (!entry.EndsLine) return;
             complete++;
             while (complete > lines)
-                if (DropFirst().EndsLine) complete--;
+            {
+                DropOldestLine(e => e.EndsLine);
+                complete--;
+            }
         }
 
         public IEnumerable<LogEntry> Lines()
@@ -148,19 +151,23 @@ public static class ContainerLogReader
             foreach (var source in new[] { LogSource.Stdout, LogSource.Stderr })
                 if (window.LastOrDefault(e => e.Source == source) is { EndsLine: false } partial) trailing.Add(partial);
             while (window.Count > 0 && complete + trailing.Count > lines)
-            {
-                var first = DropFirst();
-                if (first.EndsLine) complete--;
-                else trailing.Remove(first);
-            }
+                if (!trailing.Remove(DropOldestLine(e => e.EndsLine || trailing.Contains(e)))) complete--;
             return window;
         }
 
-        private LogEntry DropFirst()
+        /// <summary>Removes the first entry that ends a line and the pieces of its stream before it; returns that entry.</summary>
+        private LogEntry DropOldestLine(Func<LogEntry, bool> endsLine)
         {
-            var first = window.First!.Value;
-            window.RemoveFirst();
-            return first;
+            var end = window.First!;
+            while (!endsLine(end.Value)) end = end.Next!;
+            for (var node = window.First; node != end;)
+            {
+                var next = node!.Next;
+                if (node.Value.Source == end.Value.Source) window.Remove(node);
+                node = next;
+            }
+            window.Remove(end);
+            return end.Value;
         }
     }
 }

@@ -77,6 +77,14 @@ public sealed class ContainerLogReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lines_pieces_stay_with_it_when_the_other_stream_wrote_in_between()
+    {
+        File.WriteAllText(Log, Line("a\n") + Line("no newline") + Line("err\n", "stderr") + Line("late\n"));
+        Assert.Equal("no newlinelate\n", Text(await ReadAll(Log, new LogReadOptions { Tail = 1 })));
+        Assert.Equal("no newlineerr\nlate\n", Text(await ReadAll(Log, new LogReadOptions { Tail = 2 })));
+    }
+
+    [Fact]
     public async Task Since_and_until_bound_the_entries_by_time()
     {
         File.WriteAllText(Log, string.Concat(Enumerable.Range(0, 5).Select(i => Line($"{i}\n", second: i, nanos: 0))));
