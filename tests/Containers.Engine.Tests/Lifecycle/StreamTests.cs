@@ -15,9 +15,8 @@ public sealed class StreamTests(ImageApiFixture fixture) : IClassFixture<ImageAp
     private string Host => "unix://" + fixture.Engine.SocketPath;
     private string Image => fixture.PlainImage;
 
-    private async Task<string> Docker(params string[] args) => (await DockerCli.RunOkAsync(Host, args)).Trim();
-
-    private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..6];
+    private Task<string> Docker(params string[] args) => DockerCli.RunOkAsync(Host, args);
+    private static string Unique(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 8)];
 
     [Fact]
     public async Task The_client_reads_logs_as_lines_per_stream_with_tail_and_follow()

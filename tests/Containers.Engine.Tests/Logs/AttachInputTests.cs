@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Containers.Engine.Errors;
 using Containers.Engine.Logs;
 
 namespace Containers.Engine.Tests.Logs;
@@ -8,22 +6,19 @@ namespace Containers.Engine.Tests.Logs;
 /// An attach's input on a real FIFO, read as the container's shim reads it: forwarded bytes, the detach sequence
 /// (TTY only), waiting for the FIFO to appear, and closing it at the client's EOF.
 /// </summary>
-public sealed class AttachInputTests : IDisposable
+public sealed class AttachInputTests : TempDirectory // a fresh directory per test, removed after it
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("attachin-").FullName;
-    private string Fifo => Path.Combine(dir, "stdin");
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    private string Fifo => System.IO.Path.Combine(Path, "stdin");
 
     private void MakeFifo()
     {
-        using var mkfifo = Process.Start("mkfifo", [Fifo]);
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Fifo]);
         mkfifo.WaitForExit();
         Assert.Equal(0, mkfifo.ExitCode);
     }
 
     private ContainerAttachment Attachment(bool tty, bool stdinOnce, Task? stopped = null, string? keys = null) =>
-        new(Path.Combine(dir, "log"), new AttachOptions { Stream = true, Stdin = true, Stdout = true, DetachKeys = keys }, tty, Fifo, stdinOnce,
+        new(System.IO.Path.Combine(Path, "log"), new AttachOptions { Stream = true, Stdin = true, Stdout = true, DetachKeys = keys }, tty, Fifo, stdinOnce,
             stopped ?? new TaskCompletionSource().Task);
 
     /// <summary>Reads the FIFO as the shim does (opened before any writer) until the last writer has closed it.</summary>
@@ -40,8 +35,8 @@ public sealed class AttachInputTests : IDisposable
     {
         Assert.Equal(new byte[] { 0x10, 0x11 }, DetachKeys.Parse(null));
         Assert.Equal(new byte[] { 0x01, (byte)'x', 0x1b, 0 }, DetachKeys.Parse("ctrl-a,x,ctrl-[,ctrl-@"));
-        Assert.Throws<InvalidParameterException>(() => DetachKeys.Parse("ctrl-1"));
-        Assert.Throws<InvalidParameterException>(() => DetachKeys.Parse("ab"));
+        Assert.Throws<Errors.InvalidParameterException>(() => DetachKeys.Parse("ctrl-1"));
+        Assert.Throws<Errors.InvalidParameterException>(() => DetachKeys.Parse("ab"));
     }
 
     [Fact]

@@ -9,13 +9,10 @@ namespace Containers.Engine.Tests.Logs;
 /// The json-file log reader on real files written in the shim's format: order across rotated files, tail, since/until,
 /// streams, partial lines, and following a log that grows, rotates and is truncated until the container stops.
 /// </summary>
-public sealed class ContainerLogReaderTests : IDisposable
+public sealed class ContainerLogReaderTests : TempDirectory // a fresh directory per test, removed after it
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("logreader-").FullName;
-    private string Log => Path.Combine(dir, "c-json.log");
+    private string Log => System.IO.Path.Combine(Path, "c-json.log");
     private static readonly DateTime T0 = new(2026, 12, 5, 10, 0, 0, DateTimeKind.Utc);
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     /// <summary>One entry as the shim's JsonLogWriter writes it (nine fraction digits, UTC).</summary>
     private static string Line(string text, string stream = "stdout", int second = 0, int nanos = 123456789)
@@ -176,6 +173,6 @@ public sealed class ContainerLogReaderTests : IDisposable
         File.WriteAllText(Log, Line("a\n"));
         var never = new TaskCompletionSource().Task;
         Assert.Equal("a\n", Text(await ReadAll(Log, new LogReadOptions(), never).WaitAsync(TimeSpan.FromSeconds(5))));
-        Assert.Empty(await ReadAll(Path.Combine(dir, "missing.log"), new LogReadOptions(), never).WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Empty(await ReadAll(System.IO.Path.Combine(Path, "missing.log"), new LogReadOptions(), never).WaitAsync(TimeSpan.FromSeconds(5)));
     }
 }
