@@ -40,13 +40,18 @@ public static class Listeners
         {
             if (address.IsUnix)
             {
-                kestrel.ListenUnixSocket(address.SocketPath!, o => o.Protocols = HttpProtocols.Http1);
+                kestrel.ListenUnixSocket(address.SocketPath!, o =>
+                {
+                    o.Protocols = HttpProtocols.Http1;
+                    o.Use(HalfClose.Middleware);
+                });
                 continue;
             }
             kestrel.Listen(address.TcpEndPoint!, o =>
             {
                 // HTTP/1.1 only: attach and exec hijack the connection with an Upgrade, which HTTP/2 cannot do.
                 o.Protocols = HttpProtocols.Http1;
+                o.Use(HalfClose.Middleware);
                 if (settings.Tls) o.UseHttps(Https(settings));
             });
         }
