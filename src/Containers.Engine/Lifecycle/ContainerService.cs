@@ -28,7 +28,13 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         var (config, path, args) = ContainerConfigMerger.Merge(request, image.Config.Config, request.Image!, id);
         var host = request.HostConfig ?? new HostConfig();
         if (host.NetworkMode.Length == 0) host.NetworkMode = "default";
-        if (host.LogConfig.Type.Length == 0) host.LogConfig = new LogConfig { Type = settings.LogDriver, Config = new Dictionary<string, string>(settings.LogOpts) };
+        // As dockerd: the container's own log-opts win; the daemon's driver and options fill what it left empty.
+        if (host.LogConfig.Type.Length == 0)
+        {
+            var options = new Dictionary<string, string>(settings.LogOpts);
+            foreach (var (key, value) in host.LogConfig.Config) options[key] = value;
+            host.LogConfig = new LogConfig { Type = settings.LogDriver, Config = options };
+        }
         LogOptions.Parse(host.LogConfig); // the daemon's and the container's log-opts are checked before anything is made
 
         var record = store.Add(new ContainerRecord

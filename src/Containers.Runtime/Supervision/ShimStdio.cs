@@ -24,7 +24,9 @@ internal sealed unsafe class ShimStdio : IDisposable
     public static ShimStdio Open(string root, string id, bool tty, string[] io)
     {
         string? log = Arg(io, "--log"), stdinFifo = Arg(io, "--stdin");
-        var s = new ShimStdio(tty, tty ? Terminal.ConsoleSocket.Listen(Path.Combine(root, $".{id}.console")) : null);
+        // A socket path must fit in 108 bytes: a short name (the ID's first 16 characters) in the state root.
+        if (tty) Directory.CreateDirectory(root);
+        var s = new ShimStdio(tty, tty ? Terminal.ConsoleSocket.Listen(Path.Combine(root, $".{id[..Math.Min(id.Length, 16)]}.console")) : null);
         try
         {
             // The log exists before create returns, so a reader that starts at once finds it.
