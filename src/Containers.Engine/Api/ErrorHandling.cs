@@ -55,8 +55,12 @@ public static class ErrorHandling
         return app;
     }
 
-    /// <summary>A status that reports the caller's request, not a failure of the engine (501: asked for what is not built).</summary>
-    public static bool IsClientError(int status) => status is >= 400 and < 500 or StatusCodes.Status501NotImplemented;
+    /// <summary>
+    /// A status that reports the caller's request, not a failure of the engine: 4xx, 501 (asked for what is not built) and
+    /// 503 (only <see cref="UnavailableException"/> maps to it: asked for a mode this engine is not in, such as swarm).
+    /// </summary>
+    public static bool IsClientError(int status) =>
+        status is >= 400 and < 500 or StatusCodes.Status501NotImplemented or StatusCodes.Status503ServiceUnavailable;
 
     /// <summary>The one place exceptions become statuses: the engine's domain errors, then the image library's.</summary>
     public static (int Status, string Message) Describe(Exception e) => e switch
@@ -66,7 +70,6 @@ public static class ErrorHandling
         InvalidParameterException => (400, e.Message),
         FeatureNotImplementedException => (501, e.Message),
         UnavailableException => (503, e.Message),
-        ApiException api => (api.StatusCode, api.Message),
         JsonException json => (400, DescribeJsonError(json)),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == 413 ? "request body too large" : bad.Message),
         ReferenceFormatException or FormatException => (400, e.Message),

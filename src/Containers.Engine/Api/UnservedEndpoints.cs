@@ -1,3 +1,5 @@
+using Containers.Engine.Errors;
+
 namespace Containers.Engine.Api;
 
 /// <summary>
@@ -45,7 +47,7 @@ public static class UnservedEndpoints
             ("POST", "/swarm/init" or "/swarm/join") => SwarmUnsupported,
             _ => NotSwarmManager,
         };
-        return ErrorHandling.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, message);
+        throw new UnavailableException(message);
     }
 
     private static Task NoPlugins(HttpContext context)
@@ -57,7 +59,7 @@ public static class UnservedEndpoints
                 context.Response.ContentType = "application/json";
                 return context.Response.WriteAsync("[]");
             case ("GET", "/plugins/privileges") or ("POST", "/plugins/pull" or "/plugins/create"):
-                return ErrorHandling.WriteErrorAsync(context, StatusCodes.Status501NotImplemented, PluginsUnsupported);
+                throw new FeatureNotImplementedException(PluginsUnsupported);
         }
         // dockerd's routes on one plugin: GET {name}/json, DELETE {name}, POST {name}/enable|disable|push|upgrade|set.
         // A name may hold slashes (vieux/sshfs:latest), so the action is the last segment.
@@ -67,7 +69,7 @@ public static class UnservedEndpoints
         if (method == "DELETE") name = rest;
         var onePlugin = name.Length > 0 && (method, action) is ("GET", "json") or ("DELETE", _)
             or ("POST", "enable" or "disable" or "push" or "upgrade" or "set");
-        if (onePlugin) return ErrorHandling.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"plugin \"{name}\" not found");
+        if (onePlugin) throw new NotFoundException($"plugin \"{name}\" not found");
         // Not one of dockerd's plugin routes: the usual JSON 404 naming method and path (written by the status-code pages).
         context.Response.StatusCode = StatusCodes.Status404NotFound;
         return Task.CompletedTask;

@@ -25,6 +25,7 @@ public sealed class ImageService : IDisposable
     private readonly InMemoryCredentialProvider _logins = new();
 
     private readonly Lock _gcGate = new();
+    private readonly Lock _removeGate = new(); // one rmi/prune decides at a time (the store locks per record operation)
     private int _activePulls;
     private bool _gcPending;
 
@@ -41,7 +42,6 @@ public sealed class ImageService : IDisposable
         _snapshots = snapshots;
         _content = new ContentStore(Path.Combine(settings.DataRoot, "content"));
         _store = new ImageStore(Path.Combine(settings.DataRoot, "image"), _content);
-        _store.LayersReleased += _ => RequestGarbageCollection();
         var options = new RegistryOptions
         {
             Mirrors = settings.RegistryMirrors.Select(m => new Uri(m)).ToList(),
@@ -130,7 +130,8 @@ public sealed class ImageService : IDisposable
     public List<ApiModels.ImageDeleteItem> Remove(string name, bool force, bool noPrune)
     {
         _ = noPrune;
-        var items = _store.Delete(name, force, Users);
+        IReadOnlyList<DeleteResponseItem> items;
+        lock (_removeGate) items = Delete(_store, name, force, Users, ReleaseSnapshots).Items;
         foreach (var item in items)
         {
             if (item.Untagged is { } untagged) _events.Publish(ApiModels.EventTypes.Image, "untag", untagged, new Dictionary<string, string> { ["name"] = untagged });
@@ -144,10 +145,93 @@ public sealed class ImageService : IDisposable
     {
         filters.Validate(ImageListFilter.PruneKeys);
         var all = !filters.GetBoolOrDefault("dangling", true);
-        var (deleted, reclaimed) = _store.Prune(all, Users, s => filters.MatchKVList("label", s.Image.Labels));
-        _events.Publish(ApiModels.EventTypes.Image, "prune", "", new Dictionary<string, string> { ["reclaimed"] = reclaimed.ToString() });
-        return new ApiModels.ImagePruneResponse { ImagesDeleted = deleted.Select(ImageViews.Delete).ToList(), SpaceReclaimed = reclaimed };
+        Removal removal;
+        lock (_removeGate) removal = Prune(_store, all, Users, s => filters.MatchKVList("label", s.Image.Labels), ReleaseSnapshots);
+        _events.Publish(ApiModels.EventTypes.Image, "prune", "", new Dictionary<string, string> { ["reclaimed"] = removal.Reclaimed.ToString() });
+        return new ApiModels.ImagePruneResponse { ImagesDeleted = removal.Items.Select(ImageViews.Delete).ToList(), SpaceReclaimed = removal.Reclaimed };
     }
+
+    // ---------------------------------------------------------------- Docker's rmi and prune rules over the store's records
+
+    /// <summary>What a delete or prune did: the response items, the space reclaimed.</summary>
+    internal sealed record Removal(IReadOnlyList<DeleteResponseItem> Items, long Reclaimed);
+
+    /// <summary>
+    /// Docker's rmi: a reference that is one of several on the image is only untagged; the last reference (or an ID)
+    /// deletes the image. Images used by containers, or referenced in several repositories when named by ID, conflict
+    /// unless forced (a running container's image: always). <paramref name="release"/> gets the layer chains no image uses any more.
+    /// </summary>
+    internal static Removal Delete(ImageStore store, string nameOrId, bool force, Func<string, IReadOnlyList<ImageUser>> usage,
+        Action<IReadOnlyList<string>> release)
+    {
+        var (found, named) = store.Lookup(nameOrId);
+        var image = found ?? throw new ImageNotFoundException($"No such image: {nameOrId}");
+        var users = usage(image.Id);
+        var items = new List<DeleteResponseItem>();
+        var refsOfImage = store.ReferencesOf(image.Id);
+
+        if (named is not null)
+        {
+            var untag = new List<ImageReference> { named };
+            // Removing a repository's last tag also drops its digest references (as Docker does).
+            var rest = refsOfImage.Where(r => r.ToString() != named.ToString()).ToList();
+            if (named.Digest is null && !rest.Any(r => r.Digest is null && r.Name == named.Name))
+                untag.AddRange(rest.Where(r => r.Digest is not null && r.Name == named.Name));
+            store.Untag(untag);
+            items.AddRange(untag.Select(r => new DeleteResponseItem(Familiar(r), null)));
+            // Other references remain, or a container still uses it: untagging was the whole job.
+            if (store.ReferencesOf(image.Id).Count > 0 || users.Count > 0) return new Removal(items, 0);
+            items.Add(new DeleteResponseItem(null, image.Id));
+            return new Removal(items, RemoveRecord(store, image, release));
+        }
+        if (!force && refsOfImage.Select(r => r.Name).Distinct().Count() > 1)
+            throw new ImageConflictException($"conflict: unable to delete {image.ShortId} (must be forced) - image is referenced in multiple repositories");
+        var running = users.FirstOrDefault(u => u.Running);
+        if (running is not null)
+            throw new ImageConflictException($"conflict: unable to delete {image.ShortId} (cannot be forced) - image is being used by running container {Short(running.ContainerId)}");
+        if (users.Count > 0 && !force)
+            throw new ImageConflictException($"conflict: unable to delete {image.ShortId} (must be forced) - image is being used by stopped container {Short(users[0].ContainerId)}");
+
+        store.Untag(refsOfImage);
+        items.AddRange(refsOfImage.Select(r => new DeleteResponseItem(Familiar(r), null)));
+        items.Add(new DeleteResponseItem(null, image.Id)); // forced past stopped containers, as `docker rmi -f` is
+        return new Removal(items, RemoveRecord(store, image, release));
+    }
+
+    /// <summary>
+    /// Docker's image prune: removes dangling images (all unused ones with <paramref name="all"/>) that <paramref name="matches"/>
+    /// accepts; images used by any container stay.
+    /// </summary>
+    internal static Removal Prune(ImageStore store, bool all, Func<string, IReadOnlyList<ImageUser>> usage, Func<ImageSummary, bool> matches,
+        Action<IReadOnlyList<string>> release)
+    {
+        var items = new List<DeleteResponseItem>();
+        long reclaimed = 0;
+        foreach (var s in store.List(all: true).Where(s => (all || s.RepoTags.Count == 0) && matches(s)).ToList())
+        {
+            if (usage(s.Image.Id).Count > 0) continue;
+            var refs = store.ReferencesOf(s.Image.Id);
+            store.Untag(refs);
+            items.AddRange(refs.Select(r => new DeleteResponseItem(r.ToFamiliarString(), null)));
+            reclaimed += RemoveRecord(store, s.Image, release);
+            items.Add(new DeleteResponseItem(null, s.Image.Id));
+        }
+        return new Removal(items, reclaimed);
+    }
+
+    private static long RemoveRecord(ImageStore store, ImageRecord image, Action<IReadOnlyList<string>> release)
+    {
+        var (reclaimed, released) = store.Remove(image);
+        if (released.Count > 0) release(released);
+        return reclaimed;
+    }
+
+    private static string Familiar(ImageReference r) => r.Digest is null ? r.ToFamiliarString() : r.NameOnly().FamiliarName + "@" + r.Digest;
+
+    private static string Short(string id) => id.Length > 12 ? id[..12] : id;
+
+    /// <summary>The snapshots of released layers go with the next garbage collection (deferred while a pull runs).</summary>
+    private void ReleaseSnapshots(IReadOnlyList<string> chainIds) => RequestGarbageCollection();
 
     public void Tag(string source, string repository, string? tag)
     {

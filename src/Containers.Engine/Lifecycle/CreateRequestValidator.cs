@@ -49,6 +49,24 @@ public static class CreateRequestValidator
         Refuse(host.PidMode is { Length: > 0 }, $"pid mode \"{host.PidMode}\" is not supported yet");
         Refuse(host.IpcMode is { Length: > 0 } and not ("private" or "shareable"), $"ipc mode \"{host.IpcMode}\" is not supported yet");
         Refuse(host.Runtime is { Length: > 0 } and not "containers-runtime" and not "runc", $"unknown runtime specified {host.Runtime}");
+        // HostConfig fields the wire types carry (dockerd 1.47) that no part of the engine applies yet: each one named.
+        Refuse(host.DeviceCgroupRules is { Count: > 0 }, "DeviceCgroupRules (--device-cgroup-rule) is not supported yet");
+        Refuse(host.DeviceRequests is { Count: > 0 }, "DeviceRequests (--gpus) is not supported yet");
+        Refuse(host.BlkioWeightDevice is { Count: > 0 }, "BlkioWeightDevice (--blkio-weight-device) is not supported yet");
+        Refuse(host.BlkioDeviceReadBps is { Count: > 0 }, "BlkioDeviceReadBps (--device-read-bps) is not supported yet");
+        Refuse(host.BlkioDeviceWriteBps is { Count: > 0 }, "BlkioDeviceWriteBps (--device-write-bps) is not supported yet");
+        Refuse(host.BlkioDeviceReadIOps is { Count: > 0 }, "BlkioDeviceReadIOps (--device-read-iops) is not supported yet");
+        Refuse(host.BlkioDeviceWriteIOps is { Count: > 0 }, "BlkioDeviceWriteIOps (--device-write-iops) is not supported yet");
+        Refuse(host.VolumeDriver is { Length: > 0 }, $"VolumeDriver \"{host.VolumeDriver}\" (--volume-driver) is not supported yet: volume plugins do not exist here");
+        Refuse(host.Links is { Count: > 0 }, "Links (--link) is not supported yet: this engine has no bridge networking");
+        Refuse(host.Cgroup is { Length: > 0 }, $"Cgroup \"{host.Cgroup}\" is not supported yet");
+        Refuse(host.CgroupParent is { Length: > 0 }, $"CgroupParent \"{host.CgroupParent}\" (--cgroup-parent) is not supported yet");
+        Refuse(host.MaskedPaths is { Count: > 0 }, "MaskedPaths is not supported yet: the runtime masks its default paths");
+        Refuse(host.ReadonlyPaths is { Count: > 0 }, "ReadonlyPaths is not supported yet: the runtime makes its default paths read-only");
+        Refuse(host.StorageOpt is { Count: > 0 }, "StorageOpt (--storage-opt) is not supported yet");
+        Refuse(host.CpuRealtimePeriod != 0, "CpuRealtimePeriod (--cpu-rt-period) is not supported yet");
+        Refuse(host.CpuRealtimeRuntime != 0, "CpuRealtimeRuntime (--cpu-rt-runtime) is not supported yet");
+        Refuse(host.Isolation is { Length: > 0 } and not "default", $"invalid isolation \"{host.Isolation}\": only \"default\" is supported on Linux");
 
         // Settings that do not change what runs: accepted with a warning.
         if (request.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE")

@@ -148,89 +148,56 @@ public sealed class ImageStore
         return items;
     }
 
-    // ---------------------------------------------------------------- delete and prune
+    // ---------------------------------------------------------------- record-level removal (the engine applies Docker's rmi/prune rules)
 
     /// <summary>
-    /// DELETE /images/{name} with Docker's semantics: a reference that is one of several on the image is
-    /// only untagged; the last reference (or an ID) deletes the image. Images used by containers, or
-    /// referenced in several repositories when named by ID, conflict unless forced (running: always).
+    /// Finds an image like <see cref="Find"/> and says which reference named it (null when named by ID).
     /// </summary>
-    public IReadOnlyList<DeleteResponseItem> Delete(string nameOrId, bool force, Func<string, IReadOnlyList<ImageUser>>? usage = null)
+    public (ImageRecord? Image, ImageReference? Reference) Lookup(string nameOrId)
+    {
+        var (image, key) = Resolve(nameOrId);
+        return (image, key is null ? null : ImageReference.Parse(key));
+    }
+
+    /// <summary>Every tag and digest reference that points at the image, in ordinal order of their full names.</summary>
+    public IReadOnlyList<ImageReference> ReferencesOf(string imageId)
+    {
+        lock (_lock)
+            return _refs.Where(kv => kv.Value.ImageId == imageId).Select(kv => kv.Key).Order(StringComparer.Ordinal).Select(ImageReference.Parse).ToList();
+    }
+
+    /// <summary>Removes references; the images they pointed at stay (possibly dangling).</summary>
+    public void Untag(IEnumerable<ImageReference> references)
     {
         lock (_lock)
         {
-            var (found, referenceKey) = Resolve(nameOrId);
-            var image = found ?? throw new ImageNotFoundException($"No such image: {nameOrId}");
-            var users = usage?.Invoke(image.Id) ?? [];
-            var items = new List<DeleteResponseItem>();
-            var refsOfImage = _refs.Where(kv => kv.Value.ImageId == image.Id).Select(kv => kv.Key).ToList();
-
-            if (referenceKey is not null)
-            {
-                var removed = ImageReference.Parse(referenceKey);
-                _refs.Remove(removed.ToString());
-                items.Add(new DeleteResponseItem(Familiar(removed), null));
-                // Removing a repository's last tag also drops its digest references (as Docker does).
-                if (removed.Digest is null && !_refs.Any(kv => kv.Value.ImageId == image.Id && IsTagOf(kv.Key, removed.Name)))
-                    foreach (var r in _refs.Where(kv => kv.Value.ImageId == image.Id && ImageReference.Parse(kv.Key) is { Digest: not null } p && p.Name == removed.Name).Select(kv => kv.Key).ToList())
-                    {
-                        _refs.Remove(r);
-                        items.Add(new DeleteResponseItem(Familiar(ImageReference.Parse(r)), null));
-                    }
-                SaveRefs();
-                // Other references remain, or a container still uses it: untagging was the whole job.
-                if (_refs.Values.Any(v => v.ImageId == image.Id) || users.Count > 0) return items;
-                RemoveImage(image);
-                items.Add(new DeleteResponseItem(null, image.Id));
-                return items;
-            }
-            if (!force)
-            {
-                var repos = refsOfImage.Select(r => ImageReference.Parse(r).Name).Distinct().ToList();
-                if (repos.Count > 1)
-                    throw new ImageConflictException($"conflict: unable to delete {image.ShortId} (must be forced) - image is referenced in multiple repositories");
-            }
-            var running = users.FirstOrDefault(u => u.Running);
-            if (running is not null)
-                throw new ImageConflictException($"conflict: unable to delete {image.ShortId} (cannot be forced) - image is being used by running container {Short(running.ContainerId)}");
-            if (users.Count > 0 && !force)
-                throw new ImageConflictException($"conflict: unable to delete {image.ShortId} (must be forced) - image is being used by stopped container {Short(users[0].ContainerId)}");
-
-            foreach (var r in refsOfImage.Order(StringComparer.Ordinal))
-            {
-                _refs.Remove(r);
-                items.Add(new DeleteResponseItem(Familiar(ImageReference.Parse(r)), null));
-            }
+            foreach (var r in references) _refs.Remove(r.ToString());
             SaveRefs();
-            RemoveImage(image); // forced past stopped containers, as `docker rmi -f` is
-            items.Add(new DeleteResponseItem(null, image.Id));
-            return items;
         }
     }
 
-    private static string Familiar(ImageReference r) => r.Digest is null ? r.ToFamiliarString() : r.NameOnly().FamiliarName + "@" + r.Digest;
-
-    private static bool IsTagOf(string key, string name) => ImageReference.Parse(key) is { Digest: null } p && p.Name == name;
-
-    private static string Short(string id) => id.Length > 12 ? id[..12] : id;
-
-    /// <summary>Chain IDs that no image uses any more after a delete; the engine removes their snapshots.</summary>
-    public event Action<IReadOnlyList<string>>? LayersReleased;
-
-    private long RemoveImage(ImageRecord image)
+    /// <summary>
+    /// Removes an image record and the content-store blobs nothing else uses. Returns the space reclaimed and the layer
+    /// chain IDs no remaining image uses (their snapshots may go). References to the image must be removed first.
+    /// </summary>
+    public (long Reclaimed, IReadOnlyList<string> ReleasedChains) Remove(ImageRecord image)
     {
-        File.Delete(RecordPath(image.Id));
-        AtomicFile.FsyncDirectory(Path.GetDirectoryName(RecordPath(image.Id))!);
-        _images.Remove(image.Id);
-        long freed = 0;
-        var stillUsedBlobs = _images.Values.SelectMany(i => i.Layers.Select(l => l.Digest).Append(i.Id).Append(i.ManifestDigest)).ToHashSet(StringComparer.Ordinal);
-        stillUsedBlobs.UnionWith(_refs.Values.Select(r => r.ManifestDigest));
-        foreach (var blob in image.Layers.Select(l => l.Digest).Append(image.Id).Append(image.ManifestDigest).Distinct())
-            if (!stillUsedBlobs.Contains(blob)) freed += Content.Delete(Digest.Parse(blob));
-        var stillUsedChains = _images.Values.SelectMany(i => i.Layers.Select(l => l.ChainId)).ToHashSet(StringComparer.Ordinal);
-        var released = image.Layers.Select(l => l.ChainId).Where(c => !stillUsedChains.Contains(c)).Distinct().ToList();
-        if (released.Count > 0) LayersReleased?.Invoke(released);
-        return freed + image.Size;
+        lock (_lock)
+        {
+            if (_refs.Values.Any(v => v.ImageId == image.Id))
+                throw new ImageConflictException($"conflict: unable to delete {image.ShortId} - the image was tagged meanwhile");
+            File.Delete(RecordPath(image.Id));
+            AtomicFile.FsyncDirectory(Path.GetDirectoryName(RecordPath(image.Id))!);
+            _images.Remove(image.Id);
+            long freed = 0;
+            var stillUsedBlobs = _images.Values.SelectMany(i => i.Layers.Select(l => l.Digest).Append(i.Id).Append(i.ManifestDigest)).ToHashSet(StringComparer.Ordinal);
+            stillUsedBlobs.UnionWith(_refs.Values.Select(r => r.ManifestDigest));
+            foreach (var blob in image.Layers.Select(l => l.Digest).Append(image.Id).Append(image.ManifestDigest).Distinct())
+                if (!stillUsedBlobs.Contains(blob)) freed += Content.Delete(Digest.Parse(blob));
+            var stillUsedChains = _images.Values.SelectMany(i => i.Layers.Select(l => l.ChainId)).ToHashSet(StringComparer.Ordinal);
+            var released = image.Layers.Select(l => l.ChainId).Where(c => !stillUsedChains.Contains(c)).Distinct().ToList();
+            return (freed + image.Size, released);
+        }
     }
 
     /// <summary>
@@ -247,32 +214,6 @@ public sealed class ImageStore
             foreach (var blob in Content.ListBlobs().ToList())
                 if (!used.Contains(blob.ToString())) freed += Content.Delete(blob);
             return freed;
-        }
-    }
-
-    /// <summary>POST /images/prune: removes dangling images (all unused ones with <paramref name="all"/>).</summary>
-    /// <param name="matches">The caller's filter (the engine's label filter); null prunes every candidate.</param>
-    public (IReadOnlyList<DeleteResponseItem> Deleted, long SpaceReclaimed) Prune(bool all, Func<string, IReadOnlyList<ImageUser>>? usage = null,
-        Func<ImageSummary, bool>? matches = null)
-    {
-        lock (_lock)
-        {
-            var items = new List<DeleteResponseItem>();
-            long reclaimed = 0;
-            var candidates = List(all: true).Where(s => (all || s.RepoTags.Count == 0) && (matches?.Invoke(s) ?? true)).ToList();
-            foreach (var s in candidates)
-            {
-                if ((usage?.Invoke(s.Image.Id) ?? []).Count > 0) continue;
-                foreach (var r in _refs.Where(kv => kv.Value.ImageId == s.Image.Id).Select(kv => kv.Key).ToList())
-                {
-                    _refs.Remove(r);
-                    items.Add(new DeleteResponseItem(ImageReference.Parse(r).ToFamiliarString(), null));
-                }
-                SaveRefs();
-                reclaimed += RemoveImage(s.Image);
-                items.Add(new DeleteResponseItem(null, s.Image.Id));
-            }
-            return (items, reclaimed);
         }
     }
 }

@@ -82,6 +82,37 @@ public sealed class CreateRequestValidatorTests
     }
 
     [Fact]
+    public void Stored_but_unapplied_host_config_fields_are_refused_by_name()
+    {
+        Assert.StartsWith("DeviceCgroupRules ", Refusal(With(h => h.DeviceCgroupRules = ["c 1:3 mr"])));
+        Assert.StartsWith("DeviceRequests ", Refusal(With(h => h.DeviceRequests = [new() { Driver = "nvidia", Count = -1 }])));
+        Assert.StartsWith("BlkioWeightDevice ", Refusal(With(h => h.BlkioWeightDevice = [new() { Path = "/dev/sda", Weight = 200 }])));
+        Assert.StartsWith("BlkioDeviceReadBps ", Refusal(With(h => h.BlkioDeviceReadBps = [new() { Path = "/dev/sda", Rate = 1024 }])));
+        Assert.StartsWith("BlkioDeviceWriteBps ", Refusal(With(h => h.BlkioDeviceWriteBps = [new() { Path = "/dev/sda", Rate = 1024 }])));
+        Assert.StartsWith("BlkioDeviceReadIOps ", Refusal(With(h => h.BlkioDeviceReadIOps = [new() { Path = "/dev/sda", Rate = 10 }])));
+        Assert.StartsWith("BlkioDeviceWriteIOps ", Refusal(With(h => h.BlkioDeviceWriteIOps = [new() { Path = "/dev/sda", Rate = 10 }])));
+        Assert.StartsWith("VolumeDriver \"flocker\"", Refusal(With(h => h.VolumeDriver = "flocker")));
+        Assert.StartsWith("Links ", Refusal(With(h => h.Links = ["db:db"])));
+        Assert.StartsWith("Cgroup \"container:abc\"", Refusal(With(h => h.Cgroup = "container:abc")));
+        Assert.StartsWith("CgroupParent \"/custom\"", Refusal(With(h => h.CgroupParent = "/custom")));
+        Assert.StartsWith("MaskedPaths ", Refusal(With(h => h.MaskedPaths = ["/proc/kcore"])));
+        Assert.StartsWith("ReadonlyPaths ", Refusal(With(h => h.ReadonlyPaths = ["/proc/sys"])));
+        Assert.StartsWith("StorageOpt ", Refusal(With(h => h.StorageOpt = new() { ["size"] = "10G" })));
+        Assert.StartsWith("CpuRealtimePeriod ", Refusal(With(h => h.CpuRealtimePeriod = 1_000_000)));
+        Assert.StartsWith("CpuRealtimeRuntime ", Refusal(With(h => h.CpuRealtimeRuntime = 950_000)));
+        Assert.Equal("invalid isolation \"hyperv\": only \"default\" is supported on Linux", Refusal(With(h => h.Isolation = "hyperv")));
+        // Their empty values (what docker run sends when the flags are not given) pass.
+        Assert.Empty(CreateRequestValidator.Validate(With(h =>
+        {
+            h.Isolation = "default";
+            h.DeviceCgroupRules = [];
+            h.Links = [];
+            h.MaskedPaths = [];
+            h.StorageOpt = [];
+        }), 2));
+    }
+
+    [Fact]
     public void Supported_security_options_pass()
     {
         Assert.Empty(CreateRequestValidator.Validate(With(h => h.SecurityOpt = ["seccomp=unconfined", "no-new-privileges", "no-new-privileges:true"]), 2));
