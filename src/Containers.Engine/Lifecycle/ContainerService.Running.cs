@@ -33,8 +33,7 @@ public sealed partial class ContainerService
     {
         var record = store.Get(idOrName);
         var tracker = Tracker(record.Id);
-        await tracker.Gate.WaitAsync();
-        try
+        using (await tracker.LockAsync())
         {
             record = store.Get(record.Id);
             if (record.Status == ContainerStatus.Paused) throw new ConflictException("cannot start a paused container, try unpause instead");
@@ -44,7 +43,6 @@ public sealed partial class ContainerService
             await RunAsync(record, tracker);
             return true;
         }
-        finally { tracker.Gate.Release(); }
     }
 
     /// <summary>Starts the container's process and its monitor; called under the container's gate.</summary>
@@ -107,8 +105,7 @@ public sealed partial class ContainerService
     /// <summary>A run ended: tear down, record, publish, then restart by policy or auto-remove.</summary>
     private async Task HandleExitAsync(string id, ContainerTracker tracker, RuntimeExit exit)
     {
-        await tracker.Gate.WaitAsync();
-        try
+        using (await tracker.LockAsync())
         {
             if (store.TryGet(id) is not { } record) return;
             try { runner.Cleanup(id); }
@@ -140,7 +137,6 @@ public sealed partial class ContainerService
                 RemoveLocked(record);
             }
         }
-        finally { tracker.Gate.Release(); }
     }
 
     /// <summary>Docker's policies: always and unless-stopped unless the user stopped it; on-failure[:N] on a non-zero exit.</summary>
@@ -159,8 +155,7 @@ public sealed partial class ContainerService
         {
             try { await Task.Delay(delay, cancel.Token); }
             catch (OperationCanceledException) { return; }
-            await tracker.Gate.WaitAsync();
-            try
+            using (await tracker.LockAsync())
             {
                 if (cancel.IsCancellationRequested || store.TryGet(id) is not { } record || record.Status != ContainerStatus.Restarting) return;
                 tracker.PendingRestart = null;
@@ -176,7 +171,6 @@ public sealed partial class ContainerService
                     store.Update(id, r => r.MoveTo(ContainerStatus.Exited));
                 }
             }
-            finally { tracker.Gate.Release(); }
         });
     }
 
@@ -194,8 +188,7 @@ public sealed partial class ContainerService
         var number = ParseSignal(signal ?? record.Config.StopSignal ?? "SIGTERM");
         var timeout = timeoutSeconds ?? record.Config.StopTimeout ?? 10;
         Task<ExitResult> exited;
-        await tracker.Gate.WaitAsync();
-        try
+        using (await tracker.LockAsync())
         {
             record = store.Get(record.Id);
             if (record.Status == ContainerStatus.Restarting)
@@ -211,7 +204,6 @@ public sealed partial class ContainerService
             if (record.Status == ContainerStatus.Paused) Unfreeze(record);
             SignalLocked(record, number);
         }
-        finally { tracker.Gate.Release(); }
 
         if (timeout >= 0 && await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(timeout))) != exited)
         {
@@ -229,8 +221,7 @@ public sealed partial class ContainerService
         var record = store.Get(idOrName);
         var number = ParseSignal(signal ?? "SIGKILL");
         var tracker = Tracker(record.Id);
-        await tracker.Gate.WaitAsync();
-        try
+        using (await tracker.LockAsync())
         {
             record = store.Get(record.Id);
             if (record.Status == ContainerStatus.Restarting)
@@ -243,7 +234,6 @@ public sealed partial class ContainerService
             store.Update(record.Id, r => r.StoppedByUser = true);
             SignalLocked(record, number);
         }
-        finally { tracker.Gate.Release(); }
     }
 
     private void SignalLocked(ContainerRecord record, int signal)
@@ -278,8 +268,7 @@ public sealed partial class ContainerService
     {
         var record = store.Get(idOrName);
         var tracker = Tracker(record.Id);
-        await tracker.Gate.WaitAsync();
-        try
+        using (await tracker.LockAsync())
         {
             record = store.Get(record.Id);
             if (record.Status == ContainerStatus.Paused) throw new ConflictException($"Container {record.Id} is already paused");
@@ -288,21 +277,18 @@ public sealed partial class ContainerService
             record = store.Update(record.Id, r => r.MoveTo(ContainerStatus.Paused));
             events.Publish(EventTypes.Container, "pause", record.Id, Attributes(record));
         }
-        finally { tracker.Gate.Release(); }
     }
 
     public async Task UnpauseAsync(string idOrName)
     {
         var record = store.Get(idOrName);
         var tracker = Tracker(record.Id);
-        await tracker.Gate.WaitAsync();
-        try
+        using (await tracker.LockAsync())
         {
             record = store.Get(record.Id);
             if (record.Status != ContainerStatus.Paused) throw new ConflictException($"Container {record.Id} is not paused");
             Unfreeze(record);
         }
-        finally { tracker.Gate.Release(); }
     }
 
     private void Unfreeze(ContainerRecord record)

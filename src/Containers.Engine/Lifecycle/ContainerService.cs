@@ -111,8 +111,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
             catch (ConflictException) { } // it ended meanwhile
             await exited;
         }
-        await tracker.Gate.WaitAsync();
-        try
+        using (await tracker.LockAsync())
         {
             if (store.TryGet(record.Id) is not { } current) return; // auto-removed as it exited
             if (current.Status == ContainerStatus.Restarting && force) CancelPendingRestart(tracker);
@@ -120,7 +119,6 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
                 throw new ConflictException($"cannot remove container \"/{current.Name}\": container is {current.Status}: stop the container before removing or force remove");
             RemoveLocked(current);
         }
-        finally { tracker.Gate.Release(); }
     }
 
     /// <summary>Removes a stopped container's run leftovers, snapshot, files and record; called under its gate.</summary>
@@ -141,15 +139,13 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         foreach (var candidate in store.List().Where(r => r.Status.IsStopped && filters.MatchKVList("label", r.Config.Labels)))
         {
             var tracker = Tracker(candidate.Id);
-            await tracker.Gate.WaitAsync();
-            try
+            using (await tracker.LockAsync())
             {
                 if (store.TryGet(candidate.Id) is not { } record || !record.Status.IsStopped) continue;
                 if (snapshots.Exists(record.Id)) response.SpaceReclaimed += snapshots.Usage(record.Id).Bytes;
                 RemoveLocked(record);
                 response.ContainersDeleted.Add(record.Id);
             }
-            finally { tracker.Gate.Release(); }
         }
         events.Publish(EventTypes.Container, "prune", "", new Dictionary<string, string> { ["reclaimed"] = response.SpaceReclaimed.ToString() });
         return response;

@@ -9,7 +9,24 @@ public sealed class ContainerTracker
 {
     private TaskCompletionSource<ExitResult> _nextExit = NewExit();
 
-    public SemaphoreSlim Gate { get; } = new(1, 1);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Takes the gate until the result is disposed: <c>using (await tracker.LockAsync()) { ... }</c>.</summary>
+    public async Task<IDisposable> LockAsync()
+    {
+        await _gate.WaitAsync();
+        return new Releaser(_gate);
+    }
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+        }
+    }
 
     /// <summary>Completes when the container's current run (or, if it is not running, its next run) ends.</summary>
     public Task<ExitResult> NextExit
