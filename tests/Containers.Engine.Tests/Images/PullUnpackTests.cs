@@ -83,10 +83,13 @@ public sealed class PullUnpackTests : IDisposable
     [Fact]
     public async Task SIGKILL_during_unpack_leaves_a_consistent_store_and_the_pull_completes_after_restart()
     {
+        // Large enough that the unpack is still running when the SIGKILL lands after the first "Extracting" (at 48 MiB
+        // a fast unpack sometimes finished first, and the test then saw a completed pull).
+        const int Files = 96;
         using var layout = new TempDirectory();
         var files = OciImageBuilder.Tar(w =>
         {
-            for (var i = 0; i < 48; i++)
+            for (var i = 0; i < Files; i++)
             {
                 var data = new byte[1 << 20];
                 Random.Shared.NextBytes(data);
@@ -118,7 +121,7 @@ public sealed class PullUnpackTests : IDisposable
         Assert.True(code == 0, stderr);
         Assert.Contains("Digest: sha256:", stdout);
         var top = Directory.EnumerateDirectories(snapshots).Select(d => Path.Combine(d, "fs", "data")).Single(Directory.Exists);
-        Assert.Equal(48, Directory.EnumerateFiles(top).Count());
+        Assert.Equal(Files, Directory.EnumerateFiles(top).Count());
         Assert.All(Directory.EnumerateFiles(top), f => Assert.Equal(1 << 20, new FileInfo(f).Length));
     }
 
