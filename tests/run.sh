@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command (README): on a fresh Debian machine, as root, it installs what the tests need,
-# restores, builds, runs every xunit test project, then the Pester acceptance tests when pwsh and Pester exist.
+# restores, builds, runs every xunit test project, then the Pester acceptance tests in pwsh.
 # It ends with one summary line "tests: N passed, N failed, N skipped" and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,13 +30,20 @@ dotnet test Containers.sln -c "$configuration" --no-build --nologo --results-dir
   --logger "trx" 2>&1 | tee "$log_dir/xunit.log" || status=$?
 
 echo "==> Pester acceptance tests"
-pester_passed=0; pester_failed=0
-if command -v pwsh >/dev/null 2>&1 && pwsh -NoProfile -Command 'if (-not (Get-Module -ListAvailable Pester)) { exit 1 }'; then
-  if pwsh -NoProfile -Command '$r = Invoke-Pester -Path tests/acceptance -PassThru -Output Detailed; "PESTER $($r.PassedCount) $($r.FailedCount)"; exit $r.FailedCount' | tee "$log_dir/pester.log"; then :; else status=1; fi
-  read -r _ pester_passed pester_failed < <(grep '^PESTER ' "$log_dir/pester.log" || echo "PESTER 0 1")
-else
-  echo "notice: pwsh or Pester is not installed, so the Pester acceptance tests in tests/acceptance were not run (the cmdlets' metadata is checked by xunit)."
+# pwsh 7.6.10 as a dotnet tool (the version is pinned: the tool's newest, 7.7.0, does not run on .NET 10) and
+# Pester 5.9.1, which the restore above put in the NuGet cache (a PackageDownload of Containers.PowerShell.Tests).
+pwsh=artifacts/tools/pwsh
+if [[ ! -x $pwsh ]] || [[ $($pwsh -NoProfile -Command '$PSVersionTable.PSVersion.ToString()') != 7.6.10 ]]; then
+  rm -rf artifacts/tools
+  dotnet tool install PowerShell --version 7.6.10 --tool-path artifacts/tools >/dev/null
 fi
+pester="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')/pester/5.9.1/tools/Pester.psd1"
+[[ -f $pester ]] || { echo "Pester 5.9.1 was not restored to $pester"; exit 1; }
+pester_summary=$log_dir/pester.summary
+rm -f "$pester_summary"
+$pwsh -NoProfile -NonInteractive -File tests/acceptance/Invoke-AcceptanceTests.ps1 -PesterModule "$pester" -SummaryPath "$pester_summary" \
+  2>&1 | tee "$log_dir/pester.log" || status=1
+read -r pester_passed pester_failed < "$pester_summary" 2>/dev/null || { pester_passed=0; pester_failed=1; status=1; }
 
 sum() { grep -E '^(Passed|Failed)!' "$log_dir/xunit.log" | sed -E "s/.*$1: +([0-9]+).*/\1/" | awk '{s+=$1} END {print s+0}'; }
 passed=$(( $(sum Passed) + pester_passed ))

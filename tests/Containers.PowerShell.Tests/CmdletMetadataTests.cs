@@ -113,44 +113,6 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
         Assert.Equal("Plain", ModuleMetadata.Named<string>(ModuleMetadata.Attribute(type, "CmdletAttribute")!, "DefaultParameterSetName"));
     }
 
-    [Fact]
-    public void Images_from_Get_ContainerImage_flow_into_Remove_ContainerImage_by_their_Id()
-    {
-        var remove = Cmdlet("Remove-ContainerImage");
-        var image = Parameters(remove).Single(p => p.Property.Name == "Image");
-        var binding = Assert.Single(image.Attributes);
-        Assert.True(ModuleMetadata.Named<bool>(binding, "ValueFromPipeline"));
-        Assert.True(ModuleMetadata.Named<bool>(binding, "ValueFromPipelineByPropertyName"));
-        Assert.Contains("Id", Aliases(image.Property));
-        // The property it binds from exists on what Get-ContainerImage outputs.
-        var output = OutputTypes(Cmdlet("Get-ContainerImage")).Single();
-        Assert.NotNull(output.GetProperty("Id"));
-        Assert.True(ModuleMetadata.Named<bool>(ModuleMetadata.Attribute(remove, "CmdletAttribute")!, "SupportsShouldProcess"));
-    }
-
-    [Theory]
-    [InlineData("Remove-Container")]
-    [InlineData("Rename-Container")]
-    public void Containers_from_Get_Container_flow_in_by_their_Id(string cmdlet)
-    {
-        var type = Cmdlet(cmdlet);
-        var id = Parameters(type).Single(p => p.Property.Name == "Id");
-        Assert.True(ModuleMetadata.Named<bool>(Assert.Single(id.Attributes), "ValueFromPipelineByPropertyName"));
-        Assert.Contains("Name", Aliases(id.Property));
-        Assert.NotNull(OutputTypes(Cmdlet("Get-Container")).Single().GetProperty("Id"));
-        Assert.True(ModuleMetadata.Named<bool>(ModuleMetadata.Attribute(type, "CmdletAttribute")!, "SupportsShouldProcess"));
-    }
-
-    [Fact]
-    public void New_Container_takes_the_command_as_the_remaining_arguments()
-    {
-        var command = Parameters(Cmdlet("New-Container")).Single(p => p.Property.Name == "Command");
-        var attribute = Assert.Single(command.Attributes);
-        Assert.True(ModuleMetadata.Named<bool>(attribute, "ValueFromRemainingArguments"));
-        Assert.Equal(1, ModuleMetadata.Named<int>(attribute, "Position"));
-        Assert.Equal("System.Collections.Hashtable", Cmdlet("New-Container").GetProperty("Environment")!.PropertyType.FullName);
-    }
-
     [Theory]
     [InlineData("Invoke-ImagePull", "Reference")]
     [InlineData("Get-ContainerImage", "Name")]
@@ -161,7 +123,7 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
         var property = Cmdlet(cmdlet).GetProperty(parameter)!;
         var completer = ModuleMetadata.Attribute(property, "ArgumentCompleterAttribute");
         Assert.NotNull(completer);
-        Assert.Equal("Containers.PowerShell.Cmdlets.ImageReferenceCompleter", ((Type)completer!.ConstructorArguments[0].Value!).FullName);
+        Assert.Equal("Containers.PowerShell.Completion.ImageReferenceCompleter", ((Type)completer!.ConstructorArguments[0].Value!).FullName);
     }
 
     [Fact]

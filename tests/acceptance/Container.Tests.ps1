@@ -15,15 +15,18 @@ AfterAll {
 
 Describe 'New-Container and Get-Container' {
     It 'creates a typed container with the command, environment and labels given' {
-        $c = New-Container $Registry.Image sh -c 'echo hi' -Name pester-web -Environment @{ MODE = 'test' } -Label @{ suite = 'pester' } -NetworkMode none
+        # '--' ends PowerShell's parameters: what follows is the container's command, '-c' included.
+        $c = New-Container $Registry.Image -Name pester-web -Environment @{ MODE = 'test' } -Label @{ suite = 'pester' } -NetworkMode none -- sh -c 'echo hi'
         $c | Should -BeOfType ([Containers.Client.Container])
         $c.Name | Should -Be 'pester-web'
         $c.State | Should -Be 'created'
         $c.Command | Should -Be "sh -c 'echo hi'"
     }
 
-    It 'lists only running containers unless -All' {
-        Get-Container -Name pester-web | Should -BeNullOrEmpty
+    It 'lists only running containers unless -All, but finds a named one in any state' {
+        (Get-Container).Name | Should -Not -Contain 'pester-web'
+        (Get-Container -All).Name | Should -Contain 'pester-web'
+        (Get-Container pester-web).State | Should -Be 'created'
         (Get-Container -Name 'pester-*' -All).Name | Should -Contain 'pester-web'
         (Get-Container -All -Label suite=pester).Name | Should -Contain 'pester-web'
         (Get-Container -All -Filter @{ status = 'created' }).Name | Should -Contain 'pester-web'

@@ -33,7 +33,7 @@ function Start-TestRegistry {
     $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
     Set-Content "$dir/config.yml" "version: 0.1`nstorage:`n  filesystem:`n    rootdirectory: $dir/storage`nhttp:`n  addr: 127.0.0.1:$port`n"
-    $process = Start-Process docker-registry -ArgumentList 'serve', "$dir/config.yml" -PassThru -RedirectStandardError "$dir/registry.log"
+    $process = Start-Process docker-registry -ArgumentList 'serve', "$dir/config.yml" -PassThru -RedirectStandardError "$dir/registry.log" -RedirectStandardOutput "$dir/registry.out"
     Start-Sleep -Seconds 1
     & skopeo copy --quiet --dest-tls-verify=false "oci:$dir/layout:test" "docker://127.0.0.1:$port/test/busybox:1.0"
     if ($LASTEXITCODE -ne 0) { throw 'skopeo could not push the test image' }

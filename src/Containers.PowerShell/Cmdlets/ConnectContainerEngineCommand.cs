@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using Containers.Client;
-using Containers.PowerShell.Session;
 
 namespace Containers.PowerShell.Cmdlets;
 

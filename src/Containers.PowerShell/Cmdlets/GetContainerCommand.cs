@@ -6,7 +6,7 @@ namespace Containers.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Gets containers, like <c>docker ps</c>.</para>
-/// <para type="description">Running containers by default; -All includes stopped and created ones. Select by name (wildcards),
+/// <para type="description">Running containers by default; -All includes stopped and created ones. -Name and -Id find containers in any state. Select by name (wildcards),
 /// ID prefix, label, or Docker's filters as a hashtable (@{ status = 'exited'; ancestor = 'busybox' }).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "Container", DefaultParameterSetName = ByName)]
@@ -35,6 +35,8 @@ public sealed class GetContainerCommand : ContainersCmdlet
     [Parameter]
     public Hashtable? Filter { get; set; }
 
+    protected override string TargetNoun => "Container";
+
     protected override void ProcessRecord()
     {
         var filters = new Dictionary<string, string[]>();
@@ -62,10 +64,9 @@ public sealed class GetContainerCommand : ContainersCmdlet
         }
         foreach (var name in Name)
         {
-            var pattern = new WildcardPattern(name.TrimStart('/'), WildcardOptions.IgnoreCase);
-            var found = containers.Where(c => pattern.IsMatch(c.Name)).ToList();
+            var found = ContainerNames.Matching(containers, name).ToList();
             if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No such container: {name}"), "Containers.ContainerNotFound", ErrorCategory.ObjectNotFound, name));
+                WriteError(NotFound($"No such container: {name}", name));
             WriteObject(found, enumerateCollection: true);
         }
     }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using Containers.Api;
 using Containers.Client;
-using Containers.PowerShell.Session;
 
 namespace Containers.PowerShell.Cmdlets;
 

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using Containers.Api;
 
-namespace Containers.PowerShell.Cmdlets;
+namespace Containers.PowerShell.Session;
 
 /// <summary>Turns a PSCredential into the registry AuthConfig the API takes.</summary>
 internal static class Credentials

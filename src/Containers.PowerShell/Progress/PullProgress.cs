@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using Containers.Api;
 
-namespace Containers.PowerShell.Cmdlets;
+namespace Containers.PowerShell.Progress;
 
 /// <summary>
 /// Turns Docker's pull progress messages into ProgressRecords: one parent activity for the pull and one child per

@@ -1,0 +1,82 @@
+using System.Management.Automation;
+using System.Net;
+using Containers.Client;
+using Containers.PowerShell.Session;
+
+namespace Containers.PowerShell.Base;
+
+/// <summary>
+/// Base of every cmdlet: runs async client calls on the pipeline thread (so the Write* calls inside them are
+/// allowed), cancels them on Ctrl+C (StopProcessing), and turns engine errors into ErrorRecords with a stable error
+/// ID and a category that matches the status code.
+/// </summary>
+public abstract class ContainersCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    protected CancellationToken CancelToken => _stopping.Token;
+
+    protected static ContainersClient Client => EngineSession.Client;
+
+    /// <summary>What the cmdlet's targets are, for error IDs such as <c>ContainerNotFound</c>.</summary>
+    protected virtual string TargetNoun => "Object";
+
+    /// <summary>Runs an async call to completion on the pipeline thread; the call may Write* as it goes.</summary>
+    protected T Run<T>(Func<CancellationToken, Task<T>> call) => PipelineThread.Run(() => call(CancelToken));
+
+    /// <inheritdoc cref="Run{T}"/>
+    protected void Run(Func<CancellationToken, Task> call) => PipelineThread.Run(() => call(CancelToken));
+
+    /// <summary>Runs one item's work; an engine error becomes a non-terminating error for that item only.</summary>
+    protected void ForItem(object? target, Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (ContainersEngineException e)
+        {
+            WriteError(ToErrorRecord(e, target));
+        }
+    }
+
+    /// <summary>Engine errors stop the cmdlet with the engine's message, categorised like the status.</summary>
+    protected void ThrowTerminating(ContainersEngineException e, object? target) => ThrowTerminatingError(ToErrorRecord(e, target));
+
+    protected ErrorRecord ToErrorRecord(ContainersEngineException e, object? target) => new(e, ErrorId(e), Category(e), target);
+
+    /// <summary>The same for an error the cmdlet finds itself (for example no container matches a name).</summary>
+    protected ErrorRecord NotFound(string message, object? target) =>
+        new(new ItemNotFoundException(message), TargetNoun + "NotFound", ErrorCategory.ObjectNotFound, target);
+
+    private string ErrorId(ContainersEngineException e) => e switch
+    {
+        ContainersEngineUnavailableException => "EngineUnavailable",
+        _ => e.StatusCode switch
+        {
+            HttpStatusCode.BadRequest => "InvalidArgument",
+            HttpStatusCode.NotFound => TargetNoun + "NotFound",
+            HttpStatusCode.Conflict => TargetNoun + "Conflict",
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => "PermissionDenied",
+            HttpStatusCode.NotImplemented => "NotImplementedByEngine",
+            _ => "EngineError",
+        },
+    };
+
+    public static ErrorCategory Category(ContainersEngineException e) => e switch
+    {
+        ContainersEngineUnavailableException => ErrorCategory.ConnectionError,
+        _ => e.StatusCode switch
+        {
+            HttpStatusCode.BadRequest => ErrorCategory.InvalidArgument,
+            HttpStatusCode.NotFound => ErrorCategory.ObjectNotFound,
+            // 409s are "the container is running / not running / paused / name in use": the object's state forbids it.
+            HttpStatusCode.Conflict => ErrorCategory.InvalidOperation,
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ErrorCategory.PermissionDenied,
+            HttpStatusCode.NotImplemented => ErrorCategory.NotImplemented,
+            _ => ErrorCategory.NotSpecified,
+        },
+    };
+
+    protected override void StopProcessing() => _stopping.Cancel();
+}
