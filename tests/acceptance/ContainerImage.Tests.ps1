@@ -30,6 +30,47 @@ Describe 'Invoke-ImagePull' {
         $result | Should -BeNullOrEmpty
         $failures[0].Exception.Message | Should -BeLike '*not found*'
     }
+
+    It 'pulls in the background with -AsJob, with per-layer progress in the job' {
+        $job = Invoke-ImagePull $Registry.Image -AsJob
+        $job.PSJobTypeName | Should -Be 'ContainerImagePull'
+        $job | Wait-Job -Timeout 60 | Out-Null
+        $job.State | Should -Be 'Completed'
+        $job.Progress.Activity | Should -Contain "Pulling $($Registry.Image)"
+        ($job | Receive-Job).RepoTags | Should -Contain $Registry.Image
+        $job | Remove-Job
+    }
+
+    Context 'a registry that accepts connections and never answers' {
+        BeforeAll {
+            $script:Silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $Silent.Start()
+            $script:Hanging = "127.0.0.1:$($Silent.LocalEndpoint.Port)/test/hangs:1"
+        }
+        AfterAll { $Silent.Stop() }
+
+        It 'stops a pull in flight on Ctrl+C (StopProcessing)' {
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$PSScriptRoot/../../artifacts/module/Containers/Containers.psd1'; Connect-ContainerEngine -Uri '$($Engine.Uri)'; Invoke-ImagePull '$Hanging'")
+            $running = $ps.BeginInvoke()
+            Start-Sleep -Seconds 2
+            $running.IsCompleted | Should -BeFalse
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $ps.Dispose()
+        }
+
+        It 'stops a background pull with Stop-Job' {
+            $job = Invoke-ImagePull $Hanging -AsJob
+            Start-Sleep -Seconds 1
+            $job.State | Should -Be 'Running'
+            $job | Stop-Job
+            $job.State | Should -Be 'Stopped'
+            $job | Remove-Job
+        }
+    }
 }
 
 Describe 'Get-ContainerImage' {

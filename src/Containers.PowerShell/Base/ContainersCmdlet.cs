@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net;
 using Containers.Client;
 using Containers.PowerShell.Session;
 
@@ -43,40 +42,11 @@ public abstract class ContainersCmdlet : PSCmdlet
     /// <summary>Engine errors stop the cmdlet with the engine's message, categorised like the status.</summary>
     protected void ThrowTerminating(ContainersEngineException e, object? target) => ThrowTerminatingError(ToErrorRecord(e, target));
 
-    protected ErrorRecord ToErrorRecord(ContainersEngineException e, object? target) => new(e, ErrorId(e), Category(e), target);
+    protected ErrorRecord ToErrorRecord(ContainersEngineException e, object? target) => EngineErrors.ToErrorRecord(e, TargetNoun, target);
 
     /// <summary>The same for an error the cmdlet finds itself (for example no container matches a name).</summary>
     protected ErrorRecord NotFound(string message, object? target) =>
         new(new ItemNotFoundException(message), TargetNoun + "NotFound", ErrorCategory.ObjectNotFound, target);
-
-    private string ErrorId(ContainersEngineException e) => e switch
-    {
-        ContainersEngineUnavailableException => "EngineUnavailable",
-        _ => e.StatusCode switch
-        {
-            HttpStatusCode.BadRequest => "InvalidArgument",
-            HttpStatusCode.NotFound => TargetNoun + "NotFound",
-            HttpStatusCode.Conflict => TargetNoun + "Conflict",
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => "PermissionDenied",
-            HttpStatusCode.NotImplemented => "NotImplementedByEngine",
-            _ => "EngineError",
-        },
-    };
-
-    public static ErrorCategory Category(ContainersEngineException e) => e switch
-    {
-        ContainersEngineUnavailableException => ErrorCategory.ConnectionError,
-        _ => e.StatusCode switch
-        {
-            HttpStatusCode.BadRequest => ErrorCategory.InvalidArgument,
-            HttpStatusCode.NotFound => ErrorCategory.ObjectNotFound,
-            // 409s are "the container is running / not running / paused / name in use": the object's state forbids it.
-            HttpStatusCode.Conflict => ErrorCategory.InvalidOperation,
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ErrorCategory.PermissionDenied,
-            HttpStatusCode.NotImplemented => ErrorCategory.NotImplemented,
-            _ => ErrorCategory.NotSpecified,
-        },
-    };
 
     protected override void StopProcessing() => _stopping.Cancel();
 }

@@ -1,16 +1,18 @@
 using System.Management.Automation;
 using Containers.Api;
-using Containers.Client;
+using Containers.PowerShell.Jobs;
 
 namespace Containers.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Pulls an image from a registry into the engine.</para>
 /// <para type="description">Shows per-layer progress with Write-Progress and returns the pulled image. Credentials come from
-/// -Credential, else from Connect-ContainerRegistry in this session, else from the engine's own configuration.</para>
+/// -Credential, else from Connect-ContainerRegistry in this session, else from the engine's own configuration. With -AsJob
+/// the pulls run in the background as a PowerShell job.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ImagePull")]
 [OutputType(typeof(ImageInspect))]
+[OutputType(typeof(ImagePullJob))]
 public sealed class InvokeImagePullCommand : ContainersCmdlet
 {
     /// <summary>The image to pull: <c>busybox</c>, <c>registry:5000/team/app:1.2</c>, <c>name@sha256:...</c>.</summary>
@@ -28,21 +30,35 @@ public sealed class InvokeImagePullCommand : ContainersCmdlet
     [Credential]
     public PSCredential? Credential { get; set; }
 
+    /// <summary>Pull in the background: returns a job at once (Receive-Job gives the images, Wait-Job waits).</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
+    protected override string TargetNoun => "Image";
+
+    private readonly List<ImagePullOperation> _queued = [];
+
     protected override void ProcessRecord()
     {
         var auth = Credential is null
             ? EngineSession.CredentialFor(Reference)
             : Credentials.ToAuthConfig(Credential, RegistryAuthHeader.RegistryOf(Reference));
-        var progress = new PullProgress(Reference);
-        ForItem(Reference, () =>
+        var pull = new ImagePullOperation(Client, Reference, Platform, auth);
+        if (AsJob)
         {
-            Run(async cancel =>
-            {
-                await foreach (var message in Client.PullImageAsync(Reference, Platform, auth, cancel))
-                    foreach (var record in progress.Update(message)) WriteProgress(record);
-            });
-            foreach (var record in progress.Complete()) WriteProgress(record);
-            WriteObject(Run(cancel => Client.InspectImageAsync(progress.PulledReference, cancel)));
-        });
+            _queued.Add(pull);
+            return;
+        }
+        ForItem(Reference, () => WriteObject(Run(cancel => pull.RunAsync(WriteProgress, cancel))));
+    }
+
+    /// <summary>With -AsJob, one job for every reference the pipeline gave, as PowerShell's own -AsJob cmdlets do.</summary>
+    protected override void EndProcessing()
+    {
+        if (_queued.Count == 0) return;
+        var job = new ImagePullJob(MyInvocation.Line, _queued, Client.Endpoint.Uri.ToString());
+        JobRepository.Add(job);
+        job.Start();
+        WriteObject(job);
     }
 }
