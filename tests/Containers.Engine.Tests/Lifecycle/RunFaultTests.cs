@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Containers.Engine.Tests.Images;
+
+namespace Containers.Engine.Tests.Lifecycle;
+
+/// <summary>
+/// The run path's events and its faults, against the real engine through the docker CLI: the order of a container's
+/// events as dockerd emits them, clients that vanish mid-attach, and what many runs and failed starts leave behind
+/// (mounts, cgroups, zombies, descriptors, shims), counted. The engine is this class's own, so the counts are its alone.
+/// </summary>
+public sealed class RunFaultTests(ImageApiFixture fixture) : IClassFixture<ImageApiFixture>
+{
+    private string Host => "unix://" + fixture.Engine.SocketPath;
+    private string Image => fixture.PlainImage;
+    private int EnginePid => fixture.Engine.Pid;
+
+    private async Task<string> Docker(params string[] args) => (await DockerCli.RunOkAsync(Host, args)).Trim();
+    private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
+
+    private static string UnixTime(DateTimeOffset t) => (t.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// `docker events` between two times for one container, one line per event: the deprecated Status the CLI still
+    /// renders (dockerd fills it for container events), then the exitCode or signal attribute when there is one.
+    /// </summary>
+    private async Task<List<string>> Events(string container, DateTimeOffset since)
+    {
+        var output = await Docker("events", "--since", UnixTime(since), "--until", UnixTime(DateTimeOffset.UtcNow.AddMilliseconds(10)),
+            "--filter", "container=" + container,
+            "--format", "{{.Status}} {{index .Actor.Attributes \"exitCode\"}}{{index .Actor.Attributes \"signal\"}}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList();
+    }
+
+    [Fact]
+    public async Task Run_rm_emits_create_attach_start_die_with_the_exit_code_then_destroy()
+    {
+        var name = Unique("evrm");
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var (code, _, stderr) = await DockerCli.RunAsync(Host, "run", "--rm", "--name", name, Image, "sh", "-c", "exit 3");
+        Assert.True(code == 3, stderr);
+        // As dockerd: the CLI attaches before it starts; --rm's removal is the daemon's, after the die.
+        Assert.Equal(["create", "attach", "start", "die 3", "destroy"], await Events(name, since));
+    }
+
+    [Fact]
+    public async Task Kill_pause_unpause_stop_restart_and_rm_f_emit_Dockers_sequence()
+    {
+        var name = Unique("evlife");
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await Docker("run", "-d", "--name", name, Image, "sh", "-c", "trap 'echo usr1' USR1; trap 'exit 0' TERM; while true; do sleep 0.1; done");
+        await Docker("kill", "-s", "USR1", name);
+        await Eventually(async () => (await Docker("logs", name)).Contains("usr1"), "the trap to see USR1");
+        await Docker("pause", name);
+        await Docker("unpause", name);
+        await Docker("stop", name); // the trap exits 0 on SIGTERM
+        await Docker("restart", name); // of a stopped container: a start, then restart
+        await Docker("restart", "-t", "5", name); // of a running one: the stop's kill, die, stop, then start, restart
+        await Docker("rm", "-f", name);
+        Assert.Equal(
+        [
+            "create", "start",
+            "kill 10", "pause", "unpause",
+            "kill 15", "die 0", "stop",
+            "start", "restart",
+            "kill 15", "die 0", "stop", "start", "restart",
+            "kill 9", "die 137", "destroy",
+        ], await Events(name, since));
+    }
+
+    [Fact]
+    public async Task A_client_that_drops_a_stdout_attach_leaves_the_container_running_and_no_descriptor()
+    {
+        var name = Unique("drop");
+        await Docker("run", "-d", "--name", name, Image, "sh", "-c", "while true; do echo tick; sleep 0.05; done");
+        // One attach and drop first: whatever the engine opens once on first use (and keeps) is then in the baseline.
+        await AttachAndDropAsync(name);
+        await WaitForDescriptors(await SettledDescriptorCount());
+        int before = DescriptorCount();
+
+        await AttachAndDropAsync(name);
+
+        Assert.Contains(name, await Docker("ps", "--format", "{{.Names}}")); // the engine answers at once
+        // The follower notices at its next write (the container prints every 50 ms) and lets go of the log and socket.
+        await WaitForDescriptors(before);
+        Assert.Equal("true", await Docker("inspect", "--format", "{{.State.Running}}", name));
+        await Docker("rm", "-f", name);
+    }
+
+    /// <summary>A hijacked attach (stream, stdout only) read until output flows, then the socket dropped without a word.</summary>
+    private async Task AttachAndDropAsync(string container)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(fixture.Engine.SocketPath));
+        await socket.SendAsync(Encoding.ASCII.GetBytes(
+            $"POST /v1.47/containers/{container}/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: engine\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"));
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!received.ToString().Contains("tick"))
+        {
+            int n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            Assert.True(n > 0, "the engine closed the attach: " + received);
+            received.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+        Assert.StartsWith("HTTP/1.1 101", received.ToString());
+        socket.Close();
+    }
+
+    private int DescriptorCount() => Directory.GetFiles($"/proc/{EnginePid}/fd").Length;
+
+    /// <summary>The engine's descriptor count once it has stayed the same for a second (connections closing, timers).</summary>
+    private async Task<int> SettledDescriptorCount()
+    {
+        int last = DescriptorCount(), stable = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (stable < 10 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            int now = DescriptorCount();
+            stable = now == last ? stable + 1 : 0;
+            last = now;
+        }
+        return last;
+    }
+
+    /// <summary>Waits (at most 15 s) until the engine holds no more descriptors than <paramref name="expected"/>.</summary>
+    private async Task WaitForDescriptors(int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DescriptorCount() > expected && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(DescriptorCount() <= expected, $"the engine holds {DescriptorCount()} descriptors, {expected} before:\n{Descriptors()}");
+    }
+
+    private string Descriptors() => string.Join('\n', Directory.GetFiles($"/proc/{EnginePid}/fd").Select(f =>
+    {
+        try { return $"{Path.GetFileName(f)} -> {new FileInfo(f).LinkTarget}"; }
+        catch (IOException) { return f; }
+    }));
+
+    /// <summary>Polls until <paramref name="condition"/> holds (at most 20 s).</summary>
+    private static async Task Eventually(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("timed out waiting for " + what);
+            await Task.Delay(100);
+        }
+    }
+}
