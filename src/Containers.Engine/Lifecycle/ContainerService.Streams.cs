@@ -33,7 +33,8 @@ public sealed partial class ContainerService
 
     /// <summary>
     /// docker attach (and the attach of docker run, which comes before start): follows the container's output until its
-    /// current run ends, or if it does not run, its next run (so attach, wait, start never miss a line).
+    /// current run ends, or if it does not run, its next run (so attach, wait, start never miss a line); a failed start
+    /// or the container's removal ends it too.
     /// </summary>
     public ContainerAttachment Attach(string idOrName, AttachOptions options)
     {
@@ -47,7 +48,7 @@ public sealed partial class ContainerService
         var log = runner.OutputLogOf(record, store.DirectoryOf(record.Id));
         if (record.HostConfig.LogConfig.Type != "none") EnsureExists(log);
         var attachment = new ContainerAttachment(log, options,
-            record.Config.Tty, stdin, record.Config.StdinOnce, Tracker(record.Id).NextExit);
+            record.Config.Tty, stdin, record.Config.StdinOnce, Tracker(record.Id).AttachEnd);
         events.Publish(EventTypes.Container, "attach", record.Id, Attributes(record));
         return attachment;
     }

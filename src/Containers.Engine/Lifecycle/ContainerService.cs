@@ -128,7 +128,11 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);
         store.Remove(record.Id);
         events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));
-        if (_trackers.TryRemove(record.Id, out var tracker)) tracker.Removed.TrySetResult();
+        if (_trackers.TryRemove(record.Id, out var tracker))
+        {
+            tracker.EndAttaches();
+            tracker.Removed.TrySetResult();
+        }
     }
 
     /// <summary><c>POST /containers/prune</c>: removes stopped containers; every <c>label</c> filter term must match.</summary>

@@ -88,6 +88,104 @@ public sealed class RunFaultTests(ImageApiFixture fixture) : IClassFixture<Image
         await Docker("rm", "-f", name);
     }
 
+    [Fact]
+    public async Task Fifty_concurrent_runs_then_rm_f_leave_no_mount_cgroup_zombie_descriptor_or_shim()
+    {
+        var before = await BaselineAsync();
+        var label = Unique("many");
+        var runs = Enumerable.Range(0, 50).Select(_ => DockerCli.RunOkAsync(Host, "run", "-d", "--label", "batch=" + label, Image, "sleep", "1000"));
+        var ids = (await Task.WhenAll(runs)).Select(s => s.Trim()).ToList();
+        Assert.Equal(50, ids.Distinct().Count());
+        Assert.Equal(50, Shims(ids).Count); // the counting sees them while they run
+        Assert.Equal(50, CgroupsOf(ids).Select(Path.GetFileName).Distinct().Count());
+        await Docker(["rm", "-f", .. ids]);
+        await AssertNothingLeftAsync(before, ids);
+    }
+
+    [Fact]
+    public async Task Failed_starts_and_instant_exits_leave_no_mount_cgroup_zombie_descriptor_or_shim()
+    {
+        var before = await BaselineAsync();
+        var names = Enumerable.Range(0, 10).Select(_ => Unique("nocmd")).ToList();
+        var failed = names.Select(n => DockerCli.RunAsync(Host, "run", "--name", n, Image, "nosuchcmd"));
+        var exits = Enumerable.Range(0, 10).Select(_ => DockerCli.RunAsync(Host, "run", "--rm", Image, "sh", "-c", "exit 1"));
+        Assert.All(await Task.WhenAll(failed), r => Assert.Equal(127, r.ExitCode));
+        Assert.All(await Task.WhenAll(exits), r => Assert.Equal(1, r.ExitCode));
+        var ids = new List<string>();
+        foreach (var name in names) ids.Add(await Docker("inspect", "--format", "{{.Id}}", name));
+        // A failed start leaves the container created, with nothing of the run behind: checked before its removal.
+        Assert.Empty(Shims(ids));
+        Assert.Empty(CgroupsOf(ids));
+        Assert.Equal(before.Mounts, EngineMounts());
+        await Docker(["rm", .. names]);
+        await AssertNothingLeftAsync(before, ids);
+    }
+
+    private sealed record Baseline(int Mounts, int Descriptors, int Shims);
+
+    /// <summary>The engine's counts with nothing of the test running, after one run has warmed up what it opens once.</summary>
+    private async Task<Baseline> BaselineAsync()
+    {
+        await Docker("run", "--rm", Image, "true");
+        return new Baseline(EngineMounts(), await SettledDescriptorCount(), Shims(null).Count);
+    }
+
+    private async Task AssertNothingLeftAsync(Baseline before, List<string> ids)
+    {
+        Assert.Equal(before.Mounts, EngineMounts());
+        Assert.Empty(CgroupsOf(ids));
+        Assert.Empty(Shims(ids));
+        Assert.Equal(before.Shims, Shims(null).Count);
+        // A shim's exit is reaped by the engine's thread for it, a moment after: zombies may show briefly, none may stay.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Zombies().Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Empty(Zombies());
+        await WaitForDescriptors(before.Descriptors);
+    }
+
+    /// <summary>Mount points under the engine's directory (its data root and exec root): the containers' rootfs overlays.</summary>
+    private int EngineMounts() => File.ReadLines("/proc/self/mountinfo")
+        .Count(line => line.Split(' ') is { Length: > 4 } f && f[4].StartsWith(fixture.Engine.Directory, StringComparison.Ordinal));
+
+    /// <summary>The cgroup directories named after any of these containers, in any hierarchy (one each under cgroup v1).</summary>
+    private static List<string> CgroupsOf(List<string> ids) => Directory
+        .EnumerateDirectories("/sys/fs/cgroup", "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3, IgnoreInaccessible = true })
+        .Where(dir => ids.Contains(Path.GetFileName(dir))).ToList();
+
+    /// <summary>The PIDs of this engine's shims (containers-runtime shim/reap with the engine's exec root), of these containers when given.</summary>
+    private List<int> Shims(List<string>? ids) => Processes()
+        .Where(p => p.Args is ["containers-runtime", "shim" or "reap", var root, var id, ..]
+            && root.StartsWith(fixture.Engine.ExecRoot, StringComparison.Ordinal) && (ids is null || ids.Contains(id)))
+        .Select(p => p.Pid).ToList();
+
+    /// <summary>Zombies whose parent is the engine or one of its shims (nobody reaped them).</summary>
+    private List<int> Zombies()
+    {
+        var parents = Shims(null).Append(EnginePid).ToHashSet();
+        return Processes().Where(p => p.State == 'Z' && parents.Contains(p.Parent)).Select(p => p.Pid).ToList();
+    }
+
+    private sealed record ProcessEntry(int Pid, char State, int Parent, string[] Args);
+
+    private static List<ProcessEntry> Processes()
+    {
+        var list = new List<ProcessEntry>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                // stat: "pid (comm) S ppid ...", comm may hold spaces and parentheses: fields follow the last ')'.
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                list.Add(new ProcessEntry(pid, fields[0][0], int.Parse(fields[1], CultureInfo.InvariantCulture), args));
+            }
+            catch (IOException) { } // it ended while we looked
+        }
+        return list;
+    }
+
     /// <summary>A hijacked attach (stream, stdout only) read until output flows, then the socket dropped without a word.</summary>
     private async Task AttachAndDropAsync(string container)
     {
