@@ -46,7 +46,7 @@ public sealed partial class ContainerService
         if (options.Logs && record.HostConfig.LogConfig.Type == "none") throw new FeatureNotImplementedException(LogsNotReadable);
         var stdin = options.Stdin && record.Config.OpenStdin ? Path.Combine(runner.BundleOf(record.Id), "stdin") : null;
         var log = runner.OutputLogOf(record, store.DirectoryOf(record.Id));
-        if (record.HostConfig.LogConfig.Type != "none") EnsureExists(log);
+        EnsureExists(log);
         var attachment = new ContainerAttachment(log, options,
             record.Config.Tty, stdin, record.Config.StdinOnce, Tracker(record.Id).AttachEnd);
         events.Publish(EventTypes.Container, "attach", record.Id, Attributes(record));

@@ -89,6 +89,20 @@ public sealed class RunFaultTests(ImageApiFixture fixture) : IClassFixture<Image
     }
 
     [Fact]
+    public async Task Run_rm_with_the_none_log_driver_never_loses_the_output_of_a_fast_exit()
+    {
+        // The output attach reads lives in the run's bundle: it must outlast the exit until the attach has read it.
+        for (int i = 0; i < 20; i++)
+        {
+            var (code, stdout, stderr) = await DockerCli.RunAsync(Host, "run", "--rm", "--log-driver", "none", Image, "echo", "hi");
+            Assert.True(code == 0, stderr);
+            Assert.Equal("hi\n", stdout);
+        }
+        var outputs = Path.Combine(fixture.Engine.ExecRoot, "output"); // the kept output goes with its container
+        Assert.Empty(Directory.Exists(outputs) ? Directory.EnumerateFileSystemEntries(outputs) : []);
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_runs_then_rm_f_leave_no_mount_cgroup_zombie_descriptor_or_shim()
     {
         var before = await BaselineAsync();
