@@ -12,9 +12,9 @@ namespace Containers.Engine.Tests.Lifecycle;
 /// </summary>
 public sealed class RunFaultTests(ImageApiFixture fixture) : IClassFixture<ImageApiFixture>
 {
+    private int EnginePid => fixture.Engine.Pid;
     private string Host => "unix://" + fixture.Engine.SocketPath;
     private string Image => fixture.PlainImage;
-    private int EnginePid => fixture.Engine.Pid;
 
     private async Task<string> Docker(params string[] args) => (await DockerCli.RunOkAsync(Host, args)).Trim();
     private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
