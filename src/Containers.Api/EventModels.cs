@@ -17,6 +17,21 @@ public sealed class EventMessage
 
     [JsonPropertyName("timeNano")]
     public long TimeNano { get; set; }
+
+    // The fields dockerd still fills for container and image events before API 1.52 (deprecated there, but the
+    // docker CLI 28 renders them: `docker events --format '{{.Status}}'`). Absent for other types, as dockerd's.
+
+    /// <summary>Deprecated: the action, for container and image events.</summary>
+    [JsonPropertyName("status"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Status { get; set; }
+
+    /// <summary>Deprecated: the actor's ID, for container and image events.</summary>
+    [JsonPropertyName("id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Id { get; set; }
+
+    /// <summary>Deprecated: the container's image, for container events.</summary>
+    [JsonPropertyName("from"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? From { get; set; }
 }
 
 public sealed class EventActor

@@ -72,8 +72,8 @@ public static class ContainerStreamEndpoints
             connection = response.Body;
         }
         // After the upgrade the client's FIN no longer aborts the request (see HalfClose): the attach ends by the
-        // container's exit, the end of stdin, the detach keys, or a failed write.
-        await PumpAsync(attach, connection, readInput: hijacked && attach.StdinFifo is not null, hijacked ? CancellationToken.None : context.RequestAborted);
+        // container's exit, the end of stdin, the detach keys, or a client that has gone (noticed at a write).
+        await PumpAsync(attach, connection, readInput: hijacked && attach.StdinFifo is not null, context.RequestAborted);
     }
 
     /// <summary>

@@ -29,6 +29,12 @@ public sealed class EventBus
             Action = action,
             Actor = new EventActor { ID = actorId, Attributes = attributes is null ? [] : new Dictionary<string, string>(attributes) },
         };
+        if (type is EventTypes.Container or EventTypes.Image)
+        {
+            message.Status = action;
+            message.Id = actorId;
+            if (type == EventTypes.Container) message.From = message.Actor.Attributes.GetValueOrDefault("image");
+        }
         lock (_gate)
         {
             // Strictly increasing timestamps keep since/until exact even for events in the same tick.

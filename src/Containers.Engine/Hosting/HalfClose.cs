@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 
@@ -10,7 +11,8 @@ namespace Containers.Engine.Hosting;
 /// connection middleware stands between the transport's "connection closed" and Kestrel's HTTP layer: until an
 /// endpoint asks for <see cref="KeepOutputOpen"/> (attach, just before its upgrade) the signal passes through as before;
 /// afterwards a FIN only ends the upgraded stream's input (reads return 0), and a client that has really gone is
-/// noticed by the next write.
+/// noticed by the next write: the transport's send fails and completes its output, which Kestrel's writes otherwise
+/// swallow without a word, so the middleware watches the output's flushes and signals "connection closed" then.
 /// </summary>
 public sealed class HalfClose
 {
@@ -37,6 +39,8 @@ public sealed class HalfClose
             if (!state.keepOutput) state.closed.Cancel();
         });
         connection.ConnectionClosed = state.closed.Token;
+        var transport = connection.Transport;
+        connection.Transport = new WatchedTransport(transport, new WatchedOutput(transport.Output, state.Gone));
         try
         {
             await next(connection);
@@ -44,6 +48,54 @@ public sealed class HalfClose
         finally
         {
             connection.ConnectionClosed = original;
+            connection.Transport = transport;
         }
     };
+
+    /// <summary>The client can no longer read: the connection is closed whatever was kept open.</summary>
+    private void Gone()
+    {
+        // Not inline: this runs inside Kestrel's write, and the close aborts the very response being written.
+        ThreadPool.UnsafeQueueUserWorkItem(static state =>
+        {
+            try { state.closed.Cancel(); }
+            catch (ObjectDisposedException) { } // the connection has ended meanwhile
+        }, this, preferLocal: false);
+    }
+
+    private sealed class WatchedTransport(IDuplexPipe inner, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input => inner.Input;
+        public PipeWriter Output => output;
+    }
+
+    /// <summary>The transport's output, reporting when a flush finds that its reader (the socket's sender) has completed.</summary>
+    private sealed class WatchedOutput(PipeWriter inner, Action gone) : PipeWriter
+    {
+        public override void Advance(int bytes) => inner.Advance(bytes);
+        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+        public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
+        public override bool CanGetUnflushedBytes => inner.CanGetUnflushedBytes;
+        public override long UnflushedBytes => inner.UnflushedBytes;
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) =>
+            Watch(inner.FlushAsync(cancellationToken));
+
+        public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default) =>
+            Watch(inner.WriteAsync(source, cancellationToken));
+
+        private ValueTask<FlushResult> Watch(ValueTask<FlushResult> flush) =>
+            flush.IsCompletedSuccessfully ? new(Seen(flush.Result)) : Awaited(flush);
+
+        private async ValueTask<FlushResult> Awaited(ValueTask<FlushResult> flush) => Seen(await flush);
+
+        private FlushResult Seen(FlushResult result)
+        {
+            if (result.IsCompleted) gone();
+            return result;
+        }
+    }
 }

@@ -19,18 +19,20 @@ namespace Containers.Engine.Lifecycle;
 /// </summary>
 public sealed class ContainerRunner
 {
-    /// <summary>With the "none" log driver output is still kept briefly for attach, in the bundle (exec-root), capped.</summary>
+    /// <summary>With the "none" log driver output is still kept for attach, in exec-root, capped.</summary>
     private const long AttachOnlyLogSize = 1024 * 1024;
 
     private readonly ContainerRuntime _runtime;
     private readonly Snapshotter _snapshots;
     private readonly string _bundles;
+    private readonly string _outputs;
 
     public ContainerRunner(EngineSettings settings, Snapshotter snapshots, Action<string> warn)
     {
         _snapshots = snapshots;
         _bundles = Path.Combine(settings.ExecRoot, "containers");
         Directory.CreateDirectory(_bundles);
+        _outputs = Path.Combine(settings.ExecRoot, "output");
         _runtime = new ContainerRuntime(Path.Combine(settings.ExecRoot, "runtime"), RuntimeBinary(), warn);
     }
 
@@ -45,10 +47,28 @@ public sealed class ContainerRunner
 
     public string BundleOf(string id) => Path.Combine(_bundles, id);
 
-    /// <summary>Where attach reads the container's output: its json-file log, or with the none driver a capped file in exec-root.</summary>
+    /// <summary>
+    /// Where attach reads the container's output: its json-file log, or with the none driver a capped file in exec-root.
+    /// That file is not in the bundle: the teardown after an exit deletes the bundle, and an attach that had not yet
+    /// opened the file would lose a fast exit's output. Like the json-file log it lives until the container is removed
+    /// (<see cref="RemoveOutput"/>), so an attach can open it before the start and a reader that holds it loses nothing.
+    /// </summary>
     public string OutputLogOf(ContainerRecord record, string containerDirectory) => record.HostConfig.LogConfig.Type == "none"
-        ? Path.Combine(BundleOf(record.Id), "output.log")
+        ? Path.Combine(_outputs, record.Id, "output.log")
         : Path.Combine(containerDirectory, record.Id + "-json.log");
+
+    /// <summary>Makes the directory of the none driver's output (see <see cref="OutputLogOf"/>); nothing for other drivers.</summary>
+    public void PrepareOutput(ContainerRecord record)
+    {
+        if (record.HostConfig.LogConfig.Type == "none") Directory.CreateDirectory(Path.Combine(_outputs, record.Id));
+    }
+
+    /// <summary>Deletes the none driver's output of a container being removed.</summary>
+    public void RemoveOutput(string id)
+    {
+        var directory = Path.Combine(_outputs, id);
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
 
     /// <summary>Mounts the rootfs, writes the spec and runs the container's process; returns its host PID once it runs.</summary>
     /// <param name="networkNamespace">For <c>container:X</c> network mode: the other container's namespace path.</param>
@@ -71,6 +91,7 @@ public sealed class ContainerRunner
                 Check(mkfifo(stdin, 0b110_000_000 /* 0600 */), $"mkfifo {stdin}");
             }
             var log = LogOptions.Parse(record.HostConfig.LogConfig);
+            PrepareOutput(record);
             var io = new ContainerIo
             {
                 LogPath = OutputLogOf(record, containerDirectory),

@@ -62,6 +62,7 @@ public sealed partial class ContainerService
             var code = e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("no such file", StringComparison.OrdinalIgnoreCase) ? 127
                 : e.Message.Contains("permission denied", StringComparison.OrdinalIgnoreCase) ? 126 : 128;
             store.Update(record.Id, r => { r.State.Error = e.Message; r.State.ExitCode = code; });
+            tracker.EndAttaches();
             throw new InvalidParameterException($"failed to create task for container: {e.Message}");
         }
         var now = ContainerViews.Rfc3339(DateTimeOffset.UtcNow);

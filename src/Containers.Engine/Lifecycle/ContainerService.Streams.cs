@@ -33,7 +33,8 @@ public sealed partial class ContainerService
 
     /// <summary>
     /// docker attach (and the attach of docker run, which comes before start): follows the container's output until its
-    /// current run ends, or if it does not run, its next run (so attach, wait, start never miss a line).
+    /// current run ends, or if it does not run, its next run (so attach, wait, start never miss a line); a failed start
+    /// or the container's removal ends it too.
     /// </summary>
     public ContainerAttachment Attach(string idOrName, AttachOptions options)
     {
@@ -45,9 +46,9 @@ public sealed partial class ContainerService
         if (options.Logs && record.HostConfig.LogConfig.Type == "none") throw new FeatureNotImplementedException(LogsNotReadable);
         var stdin = options.Stdin && record.Config.OpenStdin ? Path.Combine(runner.BundleOf(record.Id), "stdin") : null;
         var log = runner.OutputLogOf(record, store.DirectoryOf(record.Id));
-        if (record.HostConfig.LogConfig.Type != "none") EnsureExists(log);
+        EnsureExists(log);
         var attachment = new ContainerAttachment(log, options,
-            record.Config.Tty, stdin, record.Config.StdinOnce, Tracker(record.Id).NextExit);
+            record.Config.Tty, stdin, record.Config.StdinOnce, Tracker(record.Id).AttachEnd);
         events.Publish(EventTypes.Container, "attach", record.Id, Attributes(record));
         return attachment;
     }

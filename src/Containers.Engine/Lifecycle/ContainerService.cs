@@ -46,6 +46,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         {
             snapshots.Prepare(id, image.Layers.LastOrDefault()?.ChainId);
             WriteContainerFiles(record);
+            runner.PrepareOutput(record);
         }
         catch
         {
@@ -125,10 +126,15 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     private void RemoveLocked(ContainerRecord record)
     {
         runner.Cleanup(record.Id);
+        runner.RemoveOutput(record.Id);
         if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);
         store.Remove(record.Id);
         events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));
-        if (_trackers.TryRemove(record.Id, out var tracker)) tracker.Removed.TrySetResult();
+        if (_trackers.TryRemove(record.Id, out var tracker))
+        {
+            tracker.EndAttaches();
+            tracker.Removed.TrySetResult();
+        }
     }
 
     /// <summary><c>POST /containers/prune</c>: removes stopped containers; every <c>label</c> filter term must match.</summary>

@@ -8,6 +8,7 @@ namespace Containers.Engine.Lifecycle;
 public sealed class ContainerTracker
 {
     private TaskCompletionSource<ExitResult> _nextExit = NewExit();
+    private TaskCompletionSource _attachEnd = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -34,6 +35,16 @@ public sealed class ContainerTracker
         get { lock (this) return _nextExit.Task; }
     }
 
+    /// <summary>
+    /// What an attach follows: completes when the current (or next) run ends, and also when there will be no run to
+    /// follow, because its start failed or the container is removed. dockerd closes attached streams then too; without
+    /// it the attach of a <c>docker run</c> whose start failed would hold its log and connection for good.
+    /// </summary>
+    public Task AttachEnd
+    {
+        get { lock (this) return _attachEnd.Task; }
+    }
+
     public TaskCompletionSource Removed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Cancelled when a stop, start or remove overtakes a restart that waits for its back-off delay.</summary>
@@ -52,6 +63,19 @@ public sealed class ContainerTracker
             _nextExit = NewExit();
         }
         done.TrySetResult(result);
+        EndAttaches();
+    }
+
+    /// <summary>Ends the attaches waiting for or following a run (see <see cref="AttachEnd"/>) and arms the next.</summary>
+    public void EndAttaches()
+    {
+        TaskCompletionSource done;
+        lock (this)
+        {
+            done = _attachEnd;
+            _attachEnd = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        done.TrySetResult();
     }
 
     private static TaskCompletionSource<ExitResult> NewExit() => new(TaskCreationOptions.RunContinuationsAsynchronously);
