@@ -62,6 +62,7 @@ remove_all() { # engine
   echo "$(date +%s.%N) - $t0" | bc
 }
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the figures are only comparable side by side)"
 echo "== image: busybox (static) in one layer, from a loopback registry"
 rootfs=$work/busybox-rootfs
 mkdir -p "$rootfs"/{bin,dev,etc,proc,sys,tmp}
