@@ -19,6 +19,12 @@
         'Add-ContainerImageTag'
         'Get-Container'
         'New-Container'
+        'Start-Container'
+        'Stop-Container'
+        'Restart-Container'
+        'Suspend-Container'
+        'Resume-Container'
+        'Wait-Container'
         'Rename-Container'
         'Remove-Container'
     )

@@ -22,6 +22,7 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
             "Connect-ContainerEngine", "Get-ContainerEngine", "Connect-ContainerRegistry", "Invoke-ImagePull",
             "Get-ContainerImage", "Remove-ContainerImage", "Add-ContainerImageTag",
             "Get-Container", "New-Container", "Rename-Container", "Remove-Container",
+            "Start-Container", "Stop-Container", "Restart-Container", "Suspend-Container", "Resume-Container", "Wait-Container",
         }, names);
     }
 
@@ -116,7 +117,7 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
     [Theory]
     [InlineData("Invoke-ImagePull", "Reference")]
     [InlineData("Get-ContainerImage", "Name")]
-    [InlineData("Remove-ContainerImage", "Image")]
+    [InlineData("Remove-ContainerImage", "Name")]
     [InlineData("Add-ContainerImageTag", "Source")]
     public void Image_parameters_complete_image_references(string cmdlet, string parameter)
     {
@@ -124,6 +125,13 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
         var completer = ModuleMetadata.Attribute(property, "ArgumentCompleterAttribute");
         Assert.NotNull(completer);
         Assert.Equal("Containers.PowerShell.Completion.ImageReferenceCompleter", ((Type)completer!.ConstructorArguments[0].Value!).FullName);
+    }
+
+    [Fact]
+    public void Remove_ContainerImage_still_takes_the_image_as_Image()
+    {
+        // -Name comes from the ImageCmdlet base; -Image (and an Image property on the pipeline) keeps working as an alias.
+        Assert.Contains("Image", Aliases(Cmdlet("Remove-ContainerImage").GetProperty("Name")!));
     }
 
     [Fact]

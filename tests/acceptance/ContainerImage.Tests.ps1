@@ -120,3 +120,32 @@ Describe 'Add-ContainerImageTag and Remove-ContainerImage' {
         Get-ContainerImage -Name 'pester/piped:v1' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Selecting images' {
+    BeforeAll { Invoke-ImagePull $Registry.Image | Out-Null }
+
+    It 'removes the ImageSummary objects Get-ContainerImage sends' {
+        Add-ContainerImageTag -Source $Registry.Image -Target 'pester/summary:v1'
+        # -Force: the image is also tagged with the registry's name, so removing it by ID needs force in Docker too.
+        Get-ContainerImage -Name 'pester/summary:v1' | Remove-ContainerImage -Force -Confirm:$false -PassThru | Should -Not -BeNullOrEmpty
+        Get-ContainerImage -Name 'pester/summary:v1' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'removes every tag a wildcard matches and nothing else' {
+        Invoke-ImagePull $Registry.Image | Out-Null
+        Add-ContainerImageTag -Source $Registry.Image -Target 'pester/wild:a'
+        Add-ContainerImageTag -Source $Registry.Image -Target 'pester/wild:b'
+        $removed = Remove-ContainerImage 'pester/wild*' -Confirm:$false -PassThru
+        $removed.Untagged | Should -Be @('pester/wild:a', 'pester/wild:b')
+        Get-ContainerImage -Name $Registry.Image | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reports a missing image as ImageNotFound and writes no error for a wildcard that matches nothing' {
+        Remove-ContainerImage 'pester/missing:v1', 'pester/none*' -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ImageNotFound,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Get-ContainerImage -Id 'abcdef123456' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ImageNotFound,*'
+    }
+}

@@ -81,6 +81,22 @@ public abstract class ContainerCmdlet : ContainersCmdlet
         }
     }
 
+    /// <summary>
+    /// The one container a single-target cmdlet (Rename-Container) acts on, or null after a non-terminating error:
+    /// ContainerNotFound when the selection is empty (a wildcard that matches nothing), ContainerAmbiguous when it
+    /// selects more than one. An exact name the engine does not know fails later, on the engine's 404, as elsewhere.
+    /// </summary>
+    protected string? SingleContainer()
+    {
+        var selected = SelectedContainers().Distinct().Take(2).ToList();
+        var given = string.Join(", ", ParameterSetName switch { ByName => Name, ById => Id, _ => InputObject.Select(c => c.Name) });
+        if (selected.Count == 0) WriteError(NotFound($"No container matches '{given}'.", given));
+        else if (selected.Count > 1)
+            WriteError(new ErrorRecord(new ArgumentException($"'{given}' matches more than one container; {MyInvocation.MyCommand.Name} acts on exactly one."),
+                TargetNoun + "Ambiguous", ErrorCategory.InvalidArgument, given));
+        return selected.Count == 1 ? selected[0] : null;
+    }
+
     /// <summary>The container as Get-Container shows it now, for -PassThru.</summary>
     protected Container Current(string reference)
     {

@@ -31,6 +31,8 @@ public sealed class GetContainerImageCommand : ContainersCmdlet
     [Parameter]
     public SwitchParameter Dangling { get; set; }
 
+    protected override string TargetNoun => "Image";
+
     protected override void ProcessRecord()
     {
         var filters = Dangling ? new Dictionary<string, string[]> { ["dangling"] = ["true"] } : null;
@@ -51,7 +53,7 @@ public sealed class GetContainerImageCommand : ContainersCmdlet
             {
                 var prefix = id.StartsWith("sha256:", StringComparison.Ordinal) ? id : "sha256:" + id;
                 var found = images.Where(i => i.Id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
-                if (found.Count == 0) WriteError(NotFound(id));
+                if (found.Count == 0) WriteError(NotFound($"No such image: {id}", id));
                 WriteObject(found, enumerateCollection: true);
             }
             return;
@@ -63,27 +65,9 @@ public sealed class GetContainerImageCommand : ContainersCmdlet
         }
         foreach (var name in Name)
         {
-            var found = images.Where(i => ImageNameMatch.Matches(i, name)).ToList();
-            if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name)) WriteError(NotFound(name));
+            var found = images.Where(i => ImageNames.Matches(i, name)).ToList();
+            if (found.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name)) WriteError(NotFound($"No such image: {name}", name));
             WriteObject(found, enumerateCollection: true);
         }
-    }
-
-    private static ErrorRecord NotFound(string what) =>
-        new(new ItemNotFoundException($"No such image: {what}"), "Containers.ImageNotFound", ErrorCategory.ObjectNotFound, what);
-}
-
-/// <summary>How a user's name matches an image's tags: repository alone or repository:tag, wildcards allowed.</summary>
-internal static class ImageNameMatch
-{
-    public static bool Matches(ImageSummary image, string name)
-    {
-        var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-        foreach (var tag in image.RepoTags)
-        {
-            var repository = Containers.Client.ContainersClient.SplitReference(tag).Repository;
-            if (pattern.IsMatch(tag) || pattern.IsMatch(repository)) return true;
-        }
-        return false;
     }
 }

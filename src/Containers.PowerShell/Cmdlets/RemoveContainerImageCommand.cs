@@ -4,20 +4,18 @@ using Containers.Api;
 namespace Containers.PowerShell.Cmdlets;
 
 /// <summary>
-/// <para type="synopsis">Removes images (untags them, and deletes an image when its last tag goes).</para>
-/// <para type="description">Takes names, IDs, or images from Get-ContainerImage on the pipeline. Each failure is reported
-/// for its own image and the others are still removed.</para>
+/// <para type="synopsis">Removes images (untags them, and deletes an image when its last tag goes), like <c>docker rmi</c>.</para>
+/// <para type="description">Takes names (wildcards match tags: each matching tag is removed), IDs, or images from
+/// Get-ContainerImage on the pipeline. Each failure is reported for its own image (ImageNotFound, ImageConflict when a
+/// container uses it) and the others are still removed.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+/// <example><code>Remove-ContainerImage busybox:1.36</code><para>Removes the tag busybox:1.36, and the image when that was its last tag.</para></example>
+/// <example><code>Get-ContainerImage -Dangling | Remove-ContainerImage -Confirm:$false</code><para>Removes every untagged image.</para></example>
+/// <example><code>Remove-ContainerImage 'test/*' -PassThru</code><para>Removes every tag of the repositories under test/ and writes what was untagged and deleted.</para></example>
+[Cmdlet(VerbsCommon.Remove, "ContainerImage", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ImageDeleteItem))]
-public sealed class RemoveContainerImageCommand : ContainersCmdlet
+public sealed class RemoveContainerImageCommand : ImageCmdlet
 {
-    /// <summary>Image name, repository:tag, or ID (an image from Get-ContainerImage binds by its Id).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Name", "Reference")]
-    [ArgumentCompleter(typeof(ImageReferenceCompleter))]
-    public string[] Image { get; set; } = [];
-
     /// <summary>Remove even when the image is used by a container or tagged in several repositories.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -30,17 +28,10 @@ public sealed class RemoveContainerImageCommand : ContainersCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => ForEachImage("Remove image", image =>
     {
-        foreach (var image in Image)
-        {
-            if (!ShouldProcess(image, "Remove image")) continue;
-            ForItem(image, () =>
-            {
-                var result = Run(cancel => Client.RemoveImageAsync(image, Force, NoPrune, cancel));
-                foreach (var item in result) WriteVerbose(item.Untagged is { } u ? $"Untagged: {u}" : $"Deleted: {item.Deleted}");
-                if (PassThru) WriteObject(result, enumerateCollection: true);
-            });
-        }
-    }
+        var result = Run(cancel => Client.RemoveImageAsync(image, Force, NoPrune, cancel));
+        foreach (var item in result) WriteVerbose(item.Untagged is { } u ? $"Untagged: {u}" : $"Deleted: {item.Deleted}");
+        if (PassThru) WriteObject(result, enumerateCollection: true);
+    });
 }
