@@ -21,6 +21,9 @@
         'New-Container'
         'Rename-Container'
         'Remove-Container'
+        'Get-ContainerLog'
+        'Invoke-ContainerImage'
+        'Enter-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

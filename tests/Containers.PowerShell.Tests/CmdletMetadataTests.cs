@@ -22,6 +22,7 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
             "Connect-ContainerEngine", "Get-ContainerEngine", "Connect-ContainerRegistry", "Invoke-ImagePull",
             "Get-ContainerImage", "Remove-ContainerImage", "Add-ContainerImageTag",
             "Get-Container", "New-Container", "Rename-Container", "Remove-Container",
+            "Get-ContainerLog", "Invoke-ContainerImage", "Enter-Container",
         }, names);
     }
 
