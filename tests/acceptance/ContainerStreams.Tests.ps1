@@ -158,7 +158,7 @@ Describe 'Enter-Container' {
         while ($true) {
             Start-Sleep -Milliseconds 500
             Send ''
-            try { WaitScreen '(?m)^/ # ' -Seconds 3; break } catch { if (++$tries -ge 10) { throw } }
+            try { WaitScreen '(?m)^/ #' -Seconds 3; break } catch { if (++$tries -ge 10) { throw } }
         }
         Send 'echo $((6*7))'
         WaitScreen '(?m)^42\s*$'
