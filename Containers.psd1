@@ -27,6 +27,9 @@
         'Wait-Container'
         'Rename-Container'
         'Remove-Container'
+        'Get-ContainerLog'
+        'Invoke-ContainerImage'
+        'Enter-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

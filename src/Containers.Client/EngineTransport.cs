@@ -55,4 +55,38 @@ internal static class EngineTransport
         // Streams (events, logs) run for as long as they run; callers cancel with their token.
         return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>
+    /// A connection of its own to the endpoint (Unix socket, TCP, or TCP with mutual TLS), for Docker's hijacked attach:
+    /// HttpClient does not hand over the connection after a 101 Switching Protocols answer to a POST.
+    /// </summary>
+    public static async Task<Stream> ConnectAsync(EngineEndpoint endpoint, CancellationToken cancel)
+    {
+        var socket = endpoint.IsUnix
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.IsUnix) await socket.ConnectAsync(new UnixDomainSocketEndPoint(endpoint.SocketPath!), cancel);
+            else await socket.ConnectAsync(endpoint.Host!, endpoint.Port, cancel);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (endpoint.Tls is not { } tls) return stream;
+            var ca = X509CertificateLoader.LoadCertificateFromFile(tls.CaCertificatePath);
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = endpoint.Host,
+                ClientCertificates = [MutualTls.LoadPem(tls.CertificatePath, tls.KeyPath)],
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    certificate is X509Certificate2 server && MutualTls.ChainsTo(server, ca)
+                    && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
+            }, cancel);
+            return ssl;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 }

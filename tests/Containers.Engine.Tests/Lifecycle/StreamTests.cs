@@ -26,8 +26,8 @@ public sealed class StreamTests(ImageApiFixture fixture) : IClassFixture<ImageAp
         using var client = new ContainersClient(fixture.Engine.Endpoint);
         var followed = new List<ContainerLogLine>();
         await foreach (var line in client.GetContainerLogsAsync(name, follow: true)) followed.Add(line);
-        Assert.Equal(["one", "two", "no newlinelate"], followed.Where(l => l.Stream == ContainerLogStream.Stdout).Select(l => l.Text));
-        Assert.Equal(["err"], followed.Where(l => l.Stream == ContainerLogStream.Stderr).Select(l => l.Text));
+        Assert.Equal(["one", "two", "no newlinelate"], followed.Where(l => l.Stream == ContainerLogStream.Stdout).Select(l => l.Line));
+        Assert.Equal(["err"], followed.Where(l => l.Stream == ContainerLogStream.Stderr).Select(l => l.Line));
 
         var last = new List<ContainerLogLine>();
         await foreach (var line in client.GetContainerLogsAsync(name, stderr: false, tail: 1)) last.Add(line);

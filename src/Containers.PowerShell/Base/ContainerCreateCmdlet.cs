@@ -1,0 +1,120 @@
+using System.Collections;
+using System.Management.Automation;
+using Containers.Api;
+using Containers.Client;
+
+namespace Containers.PowerShell.Base;
+
+/// <summary>
+/// Base of the cmdlets that create a container (New-Container, Invoke-ContainerImage): the image, command and settings
+/// parameters they share, and the create request built from them in one place.
+/// </summary>
+public abstract class ContainerCreateCmdlet : ContainersCmdlet
+{
+    /// <summary>The image to create the container from (a reference such as busybox:1.36 or registry:5000/app:1.0).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Reference")]
+    [ArgumentCompleter(typeof(ImageReferenceCompleter))]
+    public string Image { get; set; } = "";
+
+    /// <summary>The command and its arguments (replaces the image's CMD).</summary>
+    [Parameter(Position = 1, ValueFromRemainingArguments = true)]
+    public string[]? Command { get; set; }
+
+    /// <summary>The container's name; the engine makes one up when it is not given.</summary>
+    [Parameter]
+    public string? Name { get; set; }
+
+    /// <summary>The entrypoint (replaces the image's ENTRYPOINT); an empty string clears it.</summary>
+    [Parameter]
+    public string[]? Entrypoint { get; set; }
+
+    /// <summary>Environment variables, e.g. @{ MODE = 'test' }.</summary>
+    [Parameter]
+    public Hashtable? Environment { get; set; }
+
+    /// <summary>The working directory of the command inside the container.</summary>
+    [Parameter]
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>user, uid, user:group or uid:gid.</summary>
+    [Parameter]
+    public string? User { get; set; }
+
+    /// <summary>Memory limit in bytes (PowerShell's 256MB works).</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long Memory { get; set; }
+
+    /// <summary>CPUs, e.g. 1.5.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1024.0)]
+    public double Cpus { get; set; }
+
+    /// <summary>Labels of the container, e.g. @{ suite = 'web' }.</summary>
+    [Parameter]
+    public Hashtable? Label { get; set; }
+
+    /// <summary>no, always, unless-stopped, on-failure or on-failure:N.</summary>
+    [Parameter]
+    [ValidatePattern("^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")]
+    public string? RestartPolicy { get; set; }
+
+    /// <summary>Mount the container's root filesystem read-only.</summary>
+    [Parameter]
+    public SwitchParameter ReadOnly { get; set; }
+
+    /// <summary>Capabilities to add to the default set, e.g. NET_ADMIN.</summary>
+    [Parameter]
+    public string[]? CapabilityAdd { get; set; }
+
+    /// <summary>Capabilities to drop from the default set, e.g. CHOWN, or ALL.</summary>
+    [Parameter]
+    public string[]? CapabilityDrop { get; set; }
+
+    /// <summary>none, host, or (the default) a private network namespace.</summary>
+    [Parameter]
+    public string? NetworkMode { get; set; }
+
+    /// <summary>The create request of these parameters; the TTY, stdin and auto-remove settings are the caller's.</summary>
+    protected ContainerCreateRequest BuildCreateRequest(bool tty, bool openStdin, bool autoRemove)
+    {
+        var restart = RestartPolicy?.Split(':');
+        return new ContainerCreateRequest
+        {
+            Image = Image,
+            Cmd = Command is { Length: > 0 } ? [.. Command] : null,
+            Entrypoint = Entrypoint is null ? null : [.. Entrypoint],
+            Env = Environment?.Cast<DictionaryEntry>().Select(e => $"{e.Key}={e.Value}").ToList(),
+            WorkingDir = WorkingDirectory,
+            User = User,
+            Labels = Label?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? ""),
+            Tty = tty,
+            OpenStdin = openStdin,
+            AttachStdin = openStdin,
+            HostConfig = new HostConfig
+            {
+                Memory = Memory,
+                NanoCpus = (long)(Cpus * 1_000_000_000),
+                RestartPolicy = new Api.RestartPolicy { Name = restart?[0] ?? "", MaximumRetryCount = restart is [_, var n] ? int.Parse(n) : 0 },
+                AutoRemove = autoRemove,
+                ReadonlyRootfs = ReadOnly,
+                CapAdd = CapabilityAdd is null ? null : [.. CapabilityAdd],
+                CapDrop = CapabilityDrop is null ? null : [.. CapabilityDrop],
+                NetworkMode = NetworkMode ?? "",
+            },
+        };
+    }
+
+    /// <summary>Creates the container, writes the engine's warnings (settings it cannot honour fully) and returns its ID.</summary>
+    protected string CreateContainer(ContainerCreateRequest request)
+    {
+        var created = Run(cancel => Client.CreateContainerAsync(request, Name, cancel));
+        foreach (var warning in created.Warnings) WriteWarning(warning);
+        return created.Id;
+    }
+
+    /// <summary>The container as Get-Container shows it.</summary>
+    protected Container Listed(string id) =>
+        Run(cancel => Client.ListContainersAsync(true, new Dictionary<string, string[]> { ["id"] = [id] }, cancel)).Single();
+}
