@@ -65,7 +65,8 @@ Describe 'Invoke-ContainerImage' {
 
 Describe 'Get-ContainerLog' {
     BeforeAll {
-        Invoke-ContainerImage $Image -Name logs-done -NetworkMode none -InformationAction Ignore -- sh -c 'echo one; echo two; echo err >&2; echo three' | Out-Null
+        Invoke-ContainerImage $Image -Name logs-done -NetworkMode none -InformationAction Ignore -- sh -c 'echo one; echo two; sleep 0.1; echo err >&2; sleep 0.1; echo three' | Out-Null
+        # stdout and stderr are separate pipes: the sleeps fix the order the log records them in
     }
 
     It 'writes the stdout lines as strings and shows stderr apart' {
