@@ -8,6 +8,8 @@ namespace Containers.PowerShell.Cmdlets;
 /// <para type="description">Takes names, IDs, or images from Get-ContainerImage on the pipeline. Each failure is reported
 /// for its own image and the others are still removed.</para>
 /// </summary>
+/// <example><code>Remove-ContainerImage busybox:1.36</code><para>Removes the tag busybox:1.36, and the image too when that was its last tag.</para></example>
+/// <example><code>Get-ContainerImage -Name 'app:*' | Remove-ContainerImage -Force -PassThru</code><para>Removes every app image even if containers use them and writes what was untagged and deleted.</para></example>
 [Cmdlet(VerbsCommon.Remove, "ContainerImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ImageDeleteItem))]
 public sealed class RemoveContainerImageCommand : ContainersCmdlet
