@@ -8,6 +8,7 @@
     Description          = 'Manage containers, images and volumes of a containers-engine (a Docker Engine API compatible engine) from PowerShell.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
+    TypesToProcess       = @('Containers.types.ps1xml')
     FormatsToProcess     = @('Containers.format.ps1xml')
     CmdletsToExport      = @(
         'Connect-ContainerEngine'

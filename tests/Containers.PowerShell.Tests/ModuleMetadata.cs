@@ -8,7 +8,7 @@ namespace Containers.PowerShell.Tests;
 /// The laid-out module (artifacts/module/Containers) loaded for inspection only: cmdlet types, their attributes and
 /// parameters, read through MetadataLoadContext with the PowerShellStandard reference as System.Management.Automation.
 /// </summary>
-public sealed partial class ModuleMetadata : IDisposable
+public sealed class ModuleMetadata : IDisposable
 {
     public const string Sma = "System.Management.Automation.";
 
@@ -66,28 +66,11 @@ public sealed partial class ModuleMetadata : IDisposable
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToHashSet();
 
-    /// <summary>The names in the manifest's CmdletsToExport list.</summary>
-    public IReadOnlySet<string> ExportedCmdlets
-    {
-        get
-        {
-            var block = CmdletsToExport().Match(Manifest);
-            Assert.True(block.Success, "Containers.psd1 has no CmdletsToExport = @(...) list");
-            return QuotedName().Matches(block.Groups[1].Value).Select(m => m.Groups[1].Value).ToHashSet();
-        }
-    }
-
     public string? ManifestValue(string key)
     {
         var match = Regex.Match(Manifest, $@"^\s*{key}\s*=\s*(.+)$", RegexOptions.Multiline);
         return match.Success ? match.Groups[1].Value.Trim() : null;
     }
-
-    [GeneratedRegex(@"CmdletsToExport\s*=\s*@\(([^)]*)\)", RegexOptions.Singleline)]
-    private static partial Regex CmdletsToExport();
-
-    [GeneratedRegex("'([^']+)'")]
-    private static partial Regex QuotedName();
 
     public void Dispose() => Context.Dispose();
 }

@@ -11,7 +11,9 @@ namespace Containers.PowerShell.Base;
 /// </summary>
 internal static class EngineErrors
 {
+    /// <param name="e">The engine's error.</param>
     /// <param name="noun">What the cmdlet's targets are: Container, Image...</param>
+    /// <param name="target">The object the cmdlet was working on.</param>
     public static ErrorRecord ToErrorRecord(ContainersEngineException e, string noun, object? target) => new(e, ErrorId(e, noun), Category(e), target);
 
     private static string ErrorId(ContainersEngineException e, string noun) => e switch

@@ -5,7 +5,11 @@ namespace Containers.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Gives an image another name (repository:tag), like <c>docker tag</c>.</para>
+/// <para type="description">The image keeps its other names; the new name points at the same image ID. A target that already
+/// names another image is moved to this one. Use -WhatIf to see what would be tagged.</para>
 /// </summary>
+/// <example><code>Add-ContainerImageTag busybox:latest registry.example:5000/tools/busybox:1.36</code><para>Gives the local busybox:latest image a name in another registry, ready to be pushed there.</para></example>
+/// <example><code>Get-ContainerImage -Name 'app:*' | Add-ContainerImageTag -Target app:stable -PassThru</code><para>Tags the image piped in (it binds by its Id) as app:stable and writes the tagged image.</para></example>
 [Cmdlet(VerbsCommon.Add, "ContainerImageTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(ImageInspect))]
 public sealed class AddContainerImageTagCommand : ContainersCmdlet

@@ -8,6 +8,8 @@ namespace Containers.PowerShell.Cmdlets;
 /// <para type="description">Connects to a Unix socket (unix:///path) or a TCP address (tcp://host:port, with mutual TLS
 /// when certificate paths are given), checks that an engine answers, and makes it the default for the session.</para>
 /// </summary>
+/// <example><code>Connect-ContainerEngine unix:///run/containers-engine.sock</code><para>Connects to the engine on its default Unix socket and shows the API version it answers with.</para></example>
+/// <example><code>Connect-ContainerEngine -Uri tcp://build-host:2376 -CACertificatePath ca.pem -CertificatePath cert.pem -KeyPath key.pem</code><para>Connects to a remote engine over TCP with mutual TLS, using the client certificate and key in the current folder.</para></example>
 [Cmdlet(VerbsCommunications.Connect, "ContainerEngine", DefaultParameterSetName = PlainSet)]
 [OutputType(typeof(PingResult))]
 public sealed class ConnectContainerEngineCommand : ContainersCmdlet

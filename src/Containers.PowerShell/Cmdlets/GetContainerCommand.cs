@@ -9,6 +9,9 @@ namespace Containers.PowerShell.Cmdlets;
 /// <para type="description">Running containers by default; -All includes stopped and created ones. -Name and -Id find containers in any state. Select by name (wildcards),
 /// ID prefix, label, or Docker's filters as a hashtable (@{ status = 'exited'; ancestor = 'busybox' }).</para>
 /// </summary>
+/// <example><code>Get-Container -All</code><para>Lists every container, running or not, as a table like docker ps -a.</para></example>
+/// <example><code>Get-Container -Name 'web*' | Stop-Container -Timeout 1</code><para>Stops every container whose name starts with web.</para></example>
+/// <example><code>Get-Container -All -Filter @{ status = 'exited' } -Label env=test</code><para>Lists the exited containers labelled env=test.</para></example>
 [Cmdlet(VerbsCommon.Get, "Container", DefaultParameterSetName = ByName)]
 [OutputType(typeof(Container))]
 public sealed class GetContainerCommand : ContainersCmdlet
@@ -16,6 +19,7 @@ public sealed class GetContainerCommand : ContainersCmdlet
     private const string ByName = "ByName";
     private const string ById = "ById";
 
+    /// <summary>Container names; wildcards allowed (<c>web*</c>). Finds containers in any state.</summary>
     [Parameter(Position = 0, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     public string[]? Name { get; set; }
@@ -24,6 +28,7 @@ public sealed class GetContainerCommand : ContainersCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
     public string[]? Id { get; set; }
 
+    /// <summary>Include stopped and created containers, not only running ones.</summary>
     [Parameter]
     public SwitchParameter All { get; set; }
 

@@ -8,6 +8,9 @@ namespace Containers.PowerShell.Cmdlets;
 /// <para type="description">Like <c>docker images</c>: by name (wildcards, with or without tag), by ID (prefix), all images
 /// including intermediate ones (-All), or only dangling ones (-Dangling).</para>
 /// </summary>
+/// <example><code>Get-ContainerImage</code><para>Lists the tagged images as a table like docker images.</para></example>
+/// <example><code>Get-ContainerImage -Name 'busy*'</code><para>Lists the images whose repository starts with busy.</para></example>
+/// <example><code>Get-ContainerImage -Dangling | Remove-ContainerImage</code><para>Removes the images that have no tag left.</para></example>
 [Cmdlet(VerbsCommon.Get, "ContainerImage", DefaultParameterSetName = ByName)]
 [OutputType(typeof(ImageSummary))]
 public sealed class GetContainerImageCommand : ContainersCmdlet
@@ -25,9 +28,11 @@ public sealed class GetContainerImageCommand : ContainersCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
     public string[]? Id { get; set; }
 
+    /// <summary>Include intermediate images, not only the top-level ones.</summary>
     [Parameter]
     public SwitchParameter All { get; set; }
 
+    /// <summary>Only images without a tag.</summary>
     [Parameter]
     public SwitchParameter Dangling { get; set; }
 

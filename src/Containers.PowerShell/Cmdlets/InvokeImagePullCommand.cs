@@ -10,6 +10,9 @@ namespace Containers.PowerShell.Cmdlets;
 /// -Credential, else from Connect-ContainerRegistry in this session, else from the engine's own configuration. With -AsJob
 /// the pulls run in the background as a PowerShell job.</para>
 /// </summary>
+/// <example><code>Invoke-ImagePull busybox</code><para>Pulls busybox:latest from Docker Hub, showing progress per layer, and writes the pulled image.</para></example>
+/// <example><code>'alpine:3.20', 'debian:12' | Invoke-ImagePull -Platform linux/arm64</code><para>Pulls the arm64 variants of two images given on the pipeline.</para></example>
+/// <example><code>Invoke-ImagePull registry.example:5000/team/app:1.2 -Credential (Get-Credential)</code><para>Pulls from a private registry with credentials given for this pull only.</para></example>
 [Cmdlet(VerbsLifecycle.Invoke, "ImagePull")]
 [OutputType(typeof(ImageInspect))]
 [OutputType(typeof(ImagePullJob))]
@@ -26,6 +29,7 @@ public sealed class InvokeImagePullCommand : ContainersCmdlet
     [Parameter]
     public string? Platform { get; set; }
 
+    /// <summary>Registry credentials for this pull; by default those of Connect-ContainerRegistry or the engine's.</summary>
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }

@@ -7,6 +7,9 @@ namespace Containers.PowerShell.Cmdlets;
 /// <para type="synopsis">Creates a container from an image, like <c>docker create</c>.</para>
 /// <para type="description">The engine's warnings (settings it cannot honour fully) are written as PowerShell warnings.</para>
 /// </summary>
+/// <example><code>New-Container busybox -Name web -- httpd -f -p 8080</code><para>Creates a container named web that runs busybox's httpd; '--' ends PowerShell's parameters so -f and -p go to the command.</para></example>
+/// <example><code>New-Container alpine -Environment @{ MODE = 'test' } -Memory 256MB -Cpus 0.5 -Label @{ team = 'qa' } -- sh -c 'echo $MODE'</code><para>Creates a container with an environment variable, a 256 MiB memory limit, half a CPU and a label.</para></example>
+/// <example><code>New-Container busybox -Name shell -Tty -Interactive sh</code><para>Creates a container with a terminal and open standard input, for an interactive shell.</para></example>
 [Cmdlet(VerbsCommon.New, "Container", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Container))]
 public sealed class NewContainerCommand : ContainerCreateCmdlet

@@ -7,6 +7,9 @@ namespace Containers.PowerShell.Cmdlets;
 /// <para type="description">Takes names (wildcards allowed), IDs, or containers from Get-Container on the pipeline; each
 /// failure is reported for its own container and the others are still removed.</para>
 /// </summary>
+/// <example><code>Remove-Container web</code><para>Removes the stopped container named web.</para></example>
+/// <example><code>Get-Container -All | Where-Object State -eq exited | Remove-Container -Confirm:$false</code><para>Removes every exited container without asking for each.</para></example>
+/// <example><code>Remove-Container 'test-*' -Force -WhatIf</code><para>Shows which containers named test-... would be removed (running ones included) without removing any.</para></example>
 [Cmdlet(VerbsCommon.Remove, "Container", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class RemoveContainerCommand : ContainerCmdlet

@@ -12,6 +12,7 @@ namespace Containers.PowerShell.Cmdlets;
 /// <example><code>Remove-ContainerImage busybox:1.36</code><para>Removes the tag busybox:1.36, and the image when that was its last tag.</para></example>
 /// <example><code>Get-ContainerImage -Dangling | Remove-ContainerImage -Confirm:$false</code><para>Removes every untagged image.</para></example>
 /// <example><code>Remove-ContainerImage 'test/*' -PassThru</code><para>Removes every tag of the repositories under test/ and writes what was untagged and deleted.</para></example>
+/// <example><code>Get-ContainerImage -Name 'app:*' | Remove-ContainerImage -Force -PassThru</code><para>Removes every app image even if containers use them and writes what was untagged and deleted.</para></example>
 [Cmdlet(VerbsCommon.Remove, "ContainerImage", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ImageDeleteItem))]
 public sealed class RemoveContainerImageCommand : ImageCmdlet

@@ -6,7 +6,7 @@ namespace Containers.PowerShell.Progress;
 
 /// <summary>
 /// One image pull as the cmdlet and its job both run it: the engine's progress messages become ProgressRecords for
-/// <paramref name="report"/> (Write-Progress in the foreground, the job's Progress stream with -AsJob), and the result
+/// the caller (Write-Progress in the foreground, the job's Progress stream with -AsJob), and the result
 /// is the pulled image.
 /// </summary>
 internal sealed class ImagePullOperation(ContainersClient client, string reference, string? platform, AuthConfig? auth)

@@ -65,9 +65,9 @@ internal static unsafe class Reaper
         int? status = null;
 
         // Output until the init has exited; then what is left in the pipes (the PID namespace is gone, so EOF comes soon).
+        int* fds = stackalloc int[8]; // pollfd[4], refilled every round
         while (outFd >= 0 || errFd >= 0 || status is null)
         {
-            int* fds = stackalloc int[8];
             int n = 0, pidSlot = -1, outSlot = -1, errSlot = -1, fifoSlot = -1, stdinSlot = -1;
             if (status is null && pidFd >= 0) { pidSlot = n; fds[2 * n] = pidFd; fds[2 * n++ + 1] = POLLIN; }
             if (outFd >= 0) { outSlot = n; fds[2 * n] = outFd; fds[2 * n++ + 1] = POLLIN; }
