@@ -42,6 +42,16 @@ Describe 'Start-Container' {
     }
 }
 
+Describe 'Start-Container -Attach' {
+    It 'writes the output and leaves the exit code in $LASTEXITCODE with -Attach' {
+        $output = New-Container $Registry.Image -Name lc-attach -NetworkMode none -- sh -c 'echo one; echo two; exit 3' |
+            Start-Container -Attach
+        $output | Should -Be @('one', 'two')
+        $LASTEXITCODE | Should -Be 3
+        (Get-Container lc-attach -All).State | Should -Be 'exited'
+    }
+}
+
 Describe 'Stop-Container' {
     BeforeAll {
         # Ignores SIGTERM: only the SIGKILL after the timeout stops it.
