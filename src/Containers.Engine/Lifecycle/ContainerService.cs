@@ -125,6 +125,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     /// <summary>Removes a stopped container's run leftovers, snapshot, files and record; called under its gate.</summary>
     private void RemoveLocked(ContainerRecord record)
     {
+        StopHealthMonitor(record.Id);
         runner.Cleanup(record.Id);
         runner.RemoveOutput(record.Id);
         if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);

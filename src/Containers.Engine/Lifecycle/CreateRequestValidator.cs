@@ -40,6 +40,7 @@ public static class CreateRequestValidator
         ValidateSecurityOptions(host, warnings);
         ValidateNetworkMode(host, warnings);
         ValidateLogConfig(host);
+        ValidateHealthcheck(request.Healthcheck);
 
         // Features that would change the container's behaviour if ignored: refuse until they exist.
         Refuse(host.PortBindings is { Count: > 0 } || host.PublishAllPorts, "publishing ports (-p, -P) needs bridge networking, which this engine does not have yet");
@@ -69,8 +70,6 @@ public static class CreateRequestValidator
         Refuse(host.Isolation is { Length: > 0 } and not "default", $"invalid isolation \"{host.Isolation}\": only \"default\" is supported on Linux");
 
         // Settings that do not change what runs: accepted with a warning.
-        if (request.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE")
-            warnings.Add("Health checks are not run yet: the container's health is not reported.");
         if (request.ExposedPorts is { Count: > 0 })
             warnings.Add("Exposed ports are recorded but not published: this engine has no bridge networking yet.");
         if (host.Dns is { Count: > 0 } || host.DnsSearch is { Count: > 0 } || host.DnsOptions is { Count: > 0 })
@@ -142,6 +141,18 @@ public static class CreateRequestValidator
 
     /// <summary>Log drivers dockerd has built in; of these the engine writes json-file and none.</summary>
     private static readonly string[] DockerLogDrivers = ["json-file", "local", "none", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "etwlogs", "gcplogs", "logentries"];
+
+    /// <summary>dockerd's rules: durations are 0 (the default) or at least 1ms, retries are not negative.</summary>
+    private static void ValidateHealthcheck(HealthConfig? health)
+    {
+        if (health is null) return;
+        const long minimum = 1_000_000; // 1ms in nanoseconds
+        foreach (var (name, value) in new[] { ("Interval", health.Interval), ("Timeout", health.Timeout), ("StartPeriod", health.StartPeriod), ("StartInterval", health.StartInterval) })
+            if (value != 0 && value < minimum) throw new InvalidParameterException($"{name} in Healthcheck cannot be less than 1ms");
+        if (health.Retries < 0) throw new InvalidParameterException("Retries in Healthcheck cannot be negative");
+        if (health.Test is [var kind, ..] && kind is not ("NONE" or "CMD" or "CMD-SHELL"))
+            throw new InvalidParameterException($"unknown health check type \"{kind}\": expected NONE, CMD or CMD-SHELL");
+    }
 
     private static void ValidateLogConfig(HostConfig host)
     {

@@ -1,3 +1,4 @@
+using Containers.Testing;
 using System.Diagnostics;
 using System.Text.Json;
 using Containers.Engine.Tests.Images;
@@ -24,16 +25,6 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         return doc.RootElement.Clone();
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds (at most 20 s); the run path is asynchronous by nature.</summary>
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail("timed out waiting for " + what);
-            await Task.Delay(100);
-        }
-    }
 
     [Fact]
     public async Task Run_rm_prints_the_output_and_leaves_no_container()
@@ -97,7 +88,7 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         var id = await Docker("run", "-d", "--name", name, Image, "sh", "-c", "echo one; echo two; echo err >&2; sleep 2; echo three");
         Assert.Matches("^[0-9a-f]{64}$", id);
         Assert.StartsWith("Up ", await Docker("ps", "--filter", $"name={name}", "--format", "{{.Status}}"));
-        await Eventually(async () => (await DockerCli.RunAsync(Host, "logs", name)).Stderr.Contains("err"), "the first lines");
+        await Poll.UntilAsync(async () => (await DockerCli.RunAsync(Host, "logs", name)).Stderr.Contains("err"), "the first lines");
 
         var (_, stdout, stderr) = await DockerCli.RunAsync(Host, "logs", name);
         Assert.StartsWith("one\ntwo\n", stdout);
@@ -132,9 +123,9 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
     {
         var name = Unique("kill");
         await Docker("run", "-d", "--name", name, Image, "sh", "-c", "trap 'echo got-usr1' USR1; echo ready; while true; do sleep 0.1; done");
-        await Eventually(async () => (await Docker("logs", name)).Contains("ready"), "the trap to be set");
+        await Poll.UntilAsync(async () => (await Docker("logs", name)).Contains("ready"), "the trap to be set");
         await Docker("kill", "-s", "USR1", name);
-        await Eventually(async () => (await Docker("logs", name)).Contains("got-usr1"), "the trap to run");
+        await Poll.UntilAsync(async () => (await Docker("logs", name)).Contains("got-usr1"), "the trap to run");
         Assert.True((await State(name)).GetProperty("Running").GetBoolean());
         await Docker("kill", name);
         Assert.Equal("137", await Docker("wait", name));
@@ -234,11 +225,11 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         {
             var command = $"{DockerCli.Path} --config {config} -H {Host} run -it --rm {Image} sh; echo EXIT=$?; sleep 60";
             await Tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command);
-            await Eventually(async () => (await Tmux("capture-pane", "-p", "-t", session)).Contains("/ #"), "the shell prompt");
+            await Poll.UntilAsync(async () => (await Tmux("capture-pane", "-p", "-t", session)).Contains("/ #"), "the shell prompt");
             await Tmux("send-keys", "-t", session, "echo $((6*7))", "Enter");
-            await Eventually(async () => (await Tmux("capture-pane", "-p", "-t", session)).Split('\n').Any(l => l.Trim() == "42"), "the answer 42");
+            await Poll.UntilAsync(async () => (await Tmux("capture-pane", "-p", "-t", session)).Split('\n').Any(l => l.Trim() == "42"), "the answer 42");
             await Tmux("send-keys", "-t", session, "exit 5", "Enter");
-            await Eventually(async () => (await Tmux("capture-pane", "-p", "-t", session)).Contains("EXIT=5"), "the CLI to exit 5");
+            await Poll.UntilAsync(async () => (await Tmux("capture-pane", "-p", "-t", session)).Contains("EXIT=5"), "the CLI to exit 5");
         }
         finally
         {
