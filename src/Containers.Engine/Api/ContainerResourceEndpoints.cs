@@ -13,6 +13,13 @@ public static class ContainerResourceEndpoints
     {
         var container = routes.MapGroup("/containers/{id}");
         container.MapGet("/top", TopAsync);
+        container.MapPost("/update", UpdateAsync);
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, ContainerService containers)
+    {
+        var body = await request.ReadJsonAsync(ApiJson.Context.ContainerUpdateRequest) ?? new ContainerUpdateRequest();
+        return Results.Json(await containers.UpdateAsync(id, body), ApiJson.Context.ContainerUpdateResponse);
     }
 
     private static async Task<IResult> TopAsync(string id, HttpContext context, ContainerService containers) =>
