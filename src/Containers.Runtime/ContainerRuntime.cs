@@ -274,6 +274,20 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
 
     public CgroupStats Stats(string id) => CgroupFor(store.Load(id)).Stats();
 
+    /// <summary>
+    /// runc update: writes the limits <paramref name="resources"/> sets into the cgroup of a created, running or paused
+    /// container (the others stay as they are); returns what the kernel could not enforce here.
+    /// </summary>
+    public List<string> Update(string id, ResourcesSpec resources)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        if (status == Status.Stopped) throw new InvalidContainerStateException(id, status, "update");
+        var warnings = new List<string>();
+        CgroupFor(record).Apply(resources, warnings.Add);
+        return warnings;
+    }
+
     /// <summary>runc delete: refuses a running container unless forced (then SIGKILL); removes cgroup and state.</summary>
     public void Delete(string id, bool force = false)
     {

@@ -138,6 +138,9 @@ public sealed class ContainerRunner
 
     public List<int> Pids(string id) => _runtime.Pids(id);
 
+    /// <summary>New limits into a live container's cgroup; the runtime's warnings for what the host cannot enforce.</summary>
+    public List<string> UpdateResources(string id, ResourcesSpec resources) => _runtime.Update(id, resources);
+
     public void Resize(string id, ushort width, ushort height) => _runtime.Resize(id, width, height);
 
     /// <summary>The container's init PID while it runs (for <c>container:X</c> namespaces), else null.</summary>

@@ -28,6 +28,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         var (config, path, args) = ContainerConfigMerger.Merge(request, image.Config.Config, request.Image!, id);
         var host = request.HostConfig ?? new HostConfig();
         if (host.NetworkMode.Length == 0) host.NetworkMode = "default";
+        Resources.ResourceRules.ApplyCreateDefaults(host);
         // As dockerd: the container's own log-opts win; the daemon's driver and options fill what it left empty.
         if (host.LogConfig.Type.Length == 0)
         {

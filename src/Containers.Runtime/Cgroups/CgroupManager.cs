@@ -29,6 +29,12 @@ public abstract class CgroupManager(string path)
     public static string DefaultPath(string id) => "/containers-runtime/" + id;
 
     public abstract void Create(ResourcesSpec? resources, Action<string> warn);
+
+    /// <summary>
+    /// Writes the limits <paramref name="resources"/> sets (at creation, and later as runc update does) and leaves the
+    /// others as they are; a limit the kernel cannot enforce here is a warning.
+    /// </summary>
+    public abstract void Apply(ResourcesSpec resources, Action<string> warn);
     public abstract void AddProcess(int pid);
     public abstract void Freeze();
     public abstract void Thaw();

@@ -29,21 +29,25 @@ internal sealed class CgroupV1(string path) : CgroupManager(path)
             if (controller == "cpuset") CreateCpuset(dir);
             else Directory.CreateDirectory(dir);
         }
-        if (r is null) return;
+        if (r is not null) Apply(r, warn);
+    }
+
+    public override void Apply(ResourcesSpec r, Action<string> warn)
+    {
         if (r.Memory is { } m)
         {
             string mem = Dir("memory");
             bool hasSwapFile = File.Exists(System.IO.Path.Combine(mem, "memory.memsw.limit_in_bytes"));
             if (m.Swap is not null && !hasSwapFile) warn("memory swap limit ignored: the kernel has no swap accounting (memory.memsw)");
-            // memsw must stay >= limit at every moment: order the two writes accordingly.
-            if (m.Limit is { } limit)
+            // memsw must stay >= limit at every moment: the limit first (lowering it, or raising it under memsw), else
+            // memsw first (raising both). Either one alone is written as is (docker update may change just one).
+            var writes = new List<(string File, long Value)>();
+            if (m.Limit is { } limit) writes.Add((System.IO.Path.Combine(mem, "memory.limit_in_bytes"), limit));
+            if (m.Swap is { } swap && hasSwapFile) writes.Add((System.IO.Path.Combine(mem, "memory.memsw.limit_in_bytes"), swap));
+            try { foreach (var (file, value) in writes) Write(file, value.ToString()); }
+            catch (IOException) when (writes.Count == 2)
             {
-                try { Write(System.IO.Path.Combine(mem, "memory.limit_in_bytes"), limit.ToString()); if (m.Swap is { } s && hasSwapFile) Write(System.IO.Path.Combine(mem, "memory.memsw.limit_in_bytes"), s.ToString()); }
-                catch (IOException) when (m.Swap is not null && hasSwapFile)
-                {
-                    Write(System.IO.Path.Combine(mem, "memory.memsw.limit_in_bytes"), m.Swap.Value.ToString());
-                    Write(System.IO.Path.Combine(mem, "memory.limit_in_bytes"), limit.ToString());
-                }
+                for (int i = writes.Count - 1; i >= 0; i--) Write(writes[i].File, writes[i].Value.ToString());
             }
             if (m.Reservation is { } res) Write(System.IO.Path.Combine(mem, "memory.soft_limit_in_bytes"), res.ToString());
             if (m.Swappiness is { } sw && sw <= 100) Write(System.IO.Path.Combine(mem, "memory.swappiness"), sw.ToString());

@@ -23,7 +23,11 @@ internal sealed class CgroupV2(string path) : CgroupManager(path)
             current = System.IO.Path.Combine(current, part);
             Directory.CreateDirectory(current);
         }
-        if (r is null) return;
+        if (r is not null) Apply(r, warn);
+    }
+
+    public override void Apply(ResourcesSpec r, Action<string> warn)
+    {
         if (r.Memory is { } m)
         {
             if (m.Limit is { } limit) Write(F("memory.max"), limit < 0 ? "max" : limit.ToString());

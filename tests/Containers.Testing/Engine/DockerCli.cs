@@ -5,6 +5,9 @@ public static class DockerCli
 {
     public const string Path = "/usr/local/bin/docker";
 
+    /// <summary>A container or object name no other test uses: <paramref name="prefix"/> and six random hex digits.</summary>
+    public static string UniqueName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..6];
+
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string host, params string[] arguments) =>
         RunWithConfigAsync(null, host, arguments);
 
