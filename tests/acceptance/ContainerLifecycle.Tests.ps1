@@ -5,10 +5,9 @@ BeforeAll {
     $script:ModulePath = "$PSScriptRoot/../../artifacts/module/Containers/Containers.psd1"
     Import-Module $ModulePath -Force
     Import-Module "$PSScriptRoot/TestEngine.psm1" -Force
-    $script:Engine = Start-TestEngine
-    $script:Registry = Start-TestRegistry
-    Connect-ContainerEngine -Uri $Engine.Uri | Out-Null
-    Invoke-ImagePull $Registry.Image | Out-Null
+    $script:Session = Start-TestSession
+    $script:Engine = $Session.Engine
+    $script:Registry = $Session.Registry
 
     # A container that runs until it is stopped.
     function New-Sleeper([string] $Name) {
@@ -17,8 +16,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Stop-TestEngine $script:Engine
-    Stop-TestRegistry $script:Registry
+    Stop-TestSession $script:Session
 }
 
 Describe 'Start-Container' {

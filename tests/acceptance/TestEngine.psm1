@@ -56,4 +56,20 @@ function Stop-TestRegistry([Parameter(Mandatory)] $Registry) {
     Remove-Item -Recurse -Force $Registry.Directory -ErrorAction SilentlyContinue
 }
 
-Export-ModuleMember -Function Start-TestEngine, Stop-TestEngine, Start-TestRegistry, Stop-TestRegistry
+
+# What most test files start with: a private engine and registry, the Containers module (imported by the caller)
+# connected to that engine, and the test image pulled. Stop-TestSession ends both.
+function Start-TestSession {
+    $engine = Start-TestEngine
+    $registry = Start-TestRegistry
+    Connect-ContainerEngine -Uri $engine.Uri | Out-Null
+    Invoke-ImagePull $registry.Image | Out-Null
+    [pscustomobject]@{ Engine = $engine; Registry = $registry }
+}
+
+function Stop-TestSession([Parameter(Mandatory)] $Session) {
+    Stop-TestEngine $Session.Engine
+    Stop-TestRegistry $Session.Registry
+}
+
+Export-ModuleMember -Function Start-TestEngine, Stop-TestEngine, Start-TestRegistry, Stop-TestRegistry, Start-TestSession, Stop-TestSession
