@@ -34,6 +34,7 @@ namespace Containers.Api;
 [JsonSerializable(typeof(ContainerTopResponse))]
 [JsonSerializable(typeof(ContainerUpdateRequest))]
 [JsonSerializable(typeof(ContainerUpdateResponse))]
+[JsonSerializable(typeof(ContainerStatsResponse))]
 [JsonSerializable(typeof(List<ContainerChange>))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]

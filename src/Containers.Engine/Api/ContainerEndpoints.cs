@@ -11,7 +11,7 @@ namespace Containers.Engine.Api;
 /// </summary>
 public static class ContainerEndpoints
 {
-    private static readonly string[] NotYet = ["changes", "exec", "stats", "export", "archive"];
+    private static readonly string[] NotYet = ["changes", "exec", "export", "archive"];
 
     public static void MapContainerEndpoints(this IEndpointRouteBuilder routes)
     {

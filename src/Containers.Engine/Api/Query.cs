@@ -10,6 +10,10 @@ public static class Query
     public static bool Flag(this HttpRequest request, string name) =>
         request.Query[name].ToString().Trim().ToLowerInvariant() is not ("" or "0" or "no" or "false" or "none");
 
+    /// <summary>A boolean parameter that defaults to <paramref name="absent"/> when not given (dockerd's BoolValueOrDefault).</summary>
+    public static bool Flag(this HttpRequest request, string name, bool absent) =>
+        request.Query.ContainsKey(name) ? request.Flag(name) : absent;
+
     /// <summary>A string parameter, or null when absent or empty.</summary>
     public static string? Text(this HttpRequest request, string name) =>
         request.Query[name].ToString() is { Length: > 0 } value ? value : null;

@@ -138,6 +138,8 @@ public sealed class ContainerRunner
 
     public List<int> Pids(string id) => _runtime.Pids(id);
 
+    public Containers.Runtime.Cgroups.CgroupStats Stats(string id) => _runtime.Stats(id);
+
     /// <summary>New limits into a live container's cgroup; the runtime's warnings for what the host cannot enforce.</summary>
     public List<string> UpdateResources(string id, ResourcesSpec resources) => _runtime.Update(id, resources);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Containers.Api;
 using Containers.Engine.Errors;
 using Containers.Engine.Events;
@@ -54,6 +55,60 @@ public sealed partial class ContainerService
         }
         events.Publish(EventTypes.Container, "update", record.Id, Attributes(record));
         return new ContainerUpdateResponse { Warnings = warnings };
+    }
+
+    /// <summary>
+    /// docker stats: with <paramref name="stream"/> a sample a second (each carrying the previous one's CPU figures) until
+    /// the caller leaves or the container is removed; a container that does not run gives zeroed samples, as dockerd's
+    /// collector publishes them. Without, one sample: taken a second after a first one so CPU % can be computed, at once
+    /// with <paramref name="oneShot"/>, zeroed at once for a container that does not run.
+    /// </summary>
+    public IAsyncEnumerable<ContainerStatsResponse> Stats(string idOrName, bool stream, bool oneShot)
+    {
+        if (stream && oneShot) throw new InvalidParameterException("cannot have stream=true and one-shot=true");
+        var record = store.Get(idOrName);
+        return SampleAsync(record.Id, stream, oneShot);
+    }
+
+    private async IAsyncEnumerable<ContainerStatsResponse> SampleAsync(string id, bool stream, bool oneShot, [EnumeratorCancellation] CancellationToken cancel = default)
+    {
+        ContainerStatsResponse? previous = null;
+        if (!stream && !oneShot && store.TryGet(id) is { } first && Sample(first) is { Read: not ContainerState.ZeroTime } primer)
+        {
+            previous = primer;
+            await Task.Delay(StatsInterval, cancel);
+        }
+        while (store.TryGet(id) is { } record)
+        {
+            var sample = Sample(record);
+            if (previous is not null)
+            {
+                sample.PreCpuStats = previous.CpuStats;
+                sample.PreRead = previous.Read;
+            }
+            yield return sample;
+            if (!stream) yield break;
+            previous = sample;
+            await Task.Delay(StatsInterval, cancel);
+        }
+    }
+
+    private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(1);
+
+    private ContainerStatsResponse Sample(ContainerRecord record)
+    {
+        if (record.Status != ContainerStatus.Running && record.Status != ContainerStatus.Paused) return StatsView.Zero(record);
+        try
+        {
+            var read = DateTimeOffset.UtcNow;
+            var sample = runner.Stats(record.Id);
+            var networks = record.HostConfig.NetworkMode != "host" && runner.Pid(record.Id) is { } pid ? StatsView.Networks(pid) : null;
+            return StatsView.From(record, sample, read, networks);
+        }
+        catch (Exception e) when (e is IOException or Containers.Runtime.State.ContainerNotFoundException)
+        {
+            return StatsView.Zero(record); // it stopped while being sampled
+        }
     }
 
     /// <summary>The host PIDs in the container's cgroup; Docker's 409 when it does not run.</summary>

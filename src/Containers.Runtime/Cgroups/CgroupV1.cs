@@ -134,28 +134,41 @@ internal sealed class CgroupV1(string path) : CgroupManager(path)
         && File.ReadAllText(System.IO.Path.Combine(d, "freezer.state")).Trim() != "THAWED";
 
     public override bool OomKilled() =>
-        Dirs.TryGetValue("memory", out var d) && KeyedValue(System.IO.Path.Combine(d, "memory.oom_control"), "oom_kill") > 0;
+        Dirs.TryGetValue("memory", out var d) && CgroupFiles.Keyed(System.IO.Path.Combine(d, "memory.oom_control")).GetValueOrDefault("oom_kill") > 0;
 
     public override CgroupStats Stats()
     {
-        string mem = Dirs.GetValueOrDefault("memory", ""), pids = Dirs.GetValueOrDefault("pids", ""), blkio = Dirs.GetValueOrDefault("blkio", "");
-        ulong read = 0, write = 0;
-        string io = System.IO.Path.Combine(blkio, "blkio.throttle.io_service_bytes");
-        if (blkio.Length > 0 && File.Exists(io))
-            foreach (var line in File.ReadLines(io))
+        string F(string controller, string file) => System.IO.Path.Combine(Dirs.GetValueOrDefault(controller, "/nonexistent"), file);
+        var cpuacct = CgroupFiles.Keyed(F("cpuacct", "cpuacct.stat"));
+        var throttling = CgroupFiles.Keyed(F("cpu", "cpu.stat"));
+        // The CFQ scheduler's recursive files when it keeps them for this cgroup, else the throttle layer's (containerd's choice).
+        var serviceBytes = CgroupFiles.Blkio(F("blkio", "blkio.io_service_bytes_recursive"));
+        bool cfq = serviceBytes.Count > 0;
+        return new CgroupStats
+        {
+            Cpu = new CgroupCpu
             {
-                var parts = line.Split(' ');
-                if (parts.Length == 3 && ulong.TryParse(parts[2], out ulong v)) { if (parts[1] == "Read") read += v; else if (parts[1] == "Write") write += v; }
-            }
-        string pidsMax = System.IO.Path.Combine(pids, "pids.max");
-        return new CgroupStats(
-            ReadLong(System.IO.Path.Combine(mem, "memory.usage_in_bytes")),
-            ReadLong(System.IO.Path.Combine(mem, "memory.limit_in_bytes")),
-            ReadLong(System.IO.Path.Combine(mem, "memory.max_usage_in_bytes")),
-            (ulong)ReadLong(System.IO.Path.Combine(Dirs.GetValueOrDefault("cpuacct", ""), "cpuacct.usage")),
-            ReadLong(System.IO.Path.Combine(pids, "pids.current")),
-            File.Exists(pidsMax) && long.TryParse(File.ReadAllText(pidsMax).Trim(), out long pm) ? pm : 0,
-            read, write);
+                TotalNanos = CgroupFiles.Number(F("cpuacct", "cpuacct.usage")),
+                PerCpuNanos = CgroupFiles.Numbers(F("cpuacct", "cpuacct.usage_percpu")),
+                UserNanos = CgroupFiles.TicksToNanos(cpuacct.GetValueOrDefault("user")),
+                KernelNanos = CgroupFiles.TicksToNanos(cpuacct.GetValueOrDefault("system")),
+                Periods = throttling.GetValueOrDefault("nr_periods"),
+                ThrottledPeriods = throttling.GetValueOrDefault("nr_throttled"),
+                ThrottledNanos = throttling.GetValueOrDefault("throttled_time"),
+            },
+            Memory = new CgroupMemory
+            {
+                Usage = CgroupFiles.Number(F("memory", "memory.usage_in_bytes")),
+                MaxUsage = CgroupFiles.Number(F("memory", "memory.max_usage_in_bytes")),
+                Limit = CgroupFiles.Limit(F("memory", "memory.limit_in_bytes"), ulong.MaxValue),
+                Failcnt = CgroupFiles.Number(F("memory", "memory.failcnt")),
+                Stat = CgroupFiles.Keyed(F("memory", "memory.stat")),
+            },
+            Pids = CgroupFiles.Number(F("pids", "pids.current")),
+            PidsLimit = CgroupFiles.Limit(F("pids", "pids.max"), 0),
+            IoServiceBytes = cfq ? serviceBytes : CgroupFiles.Blkio(F("blkio", "blkio.throttle.io_service_bytes_recursive")),
+            IoServiced = CgroupFiles.Blkio(F("blkio", cfq ? "blkio.io_serviced_recursive" : "blkio.throttle.io_serviced_recursive")),
+        };
     }
 
     public override List<int> Pids() => ReadPids(System.IO.Path.Combine(Dirs.GetValueOrDefault("pids") ?? Dirs.Values.First(), "cgroup.procs"));

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using Containers.Api;
+using Xunit.Abstractions;
 using Containers.Engine.Tests.Images;
 
 namespace Containers.Engine.Tests.Resources;
@@ -8,7 +9,7 @@ namespace Containers.Engine.Tests.Resources;
 /// container's processes only), <c>docker update</c> (the live cgroup and the persisted HostConfig) and
 /// <c>docker stats</c> (Docker's JSON, so the CLI prints CPU % and MEM USAGE / LIMIT).
 /// </summary>
-public sealed class ResourceTests(ImageApiFixture fixture) : IClassFixture<ImageApiFixture>
+public sealed class ResourceTests(ImageApiFixture fixture, ITestOutputHelper output) : IClassFixture<ImageApiFixture>
 {
     private string Image => fixture.PlainImage;
     private string Host => "unix://" + fixture.Engine.SocketPath;
@@ -184,6 +185,106 @@ public sealed class ResourceTests(ImageApiFixture fixture) : IClassFixture<Image
             var events = await Docker("events", "--since", since, "--until", DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(),
                 "--filter", "container=" + name, "--filter", "event=update", "--format", "{{.Action}}");
             Assert.Equal(["update", "update"], events.Split('\n'));
+        }
+        finally { await Remove(name); }
+    }
+
+    /// <summary>docker stats --no-stream for the given containers: name → (CPU %, "usage / limit").</summary>
+    private async Task<Dictionary<string, (double Cpu, string Memory)>> StatsNoStream(params string[] names)
+    {
+        var output = await Docker(["stats", "--no-stream", "--format", "{{.Name}}|{{.CPUPerc}}|{{.MemUsage}}", .. names]);
+        return output.Split('\n').Select(l => l.Split('|')).ToDictionary(
+            f => f[0], f => (double.Parse(f[1].TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture), f[2]));
+    }
+
+    [Fact]
+    public async Task Stats_no_stream_shows_the_memory_limit_and_a_cpu_figure_that_rises_under_load()
+    {
+        var busy = await RunDetached("busy", "--memory", "64m", Image, "sh", "-c", "yes > /dev/null");
+        var idle = await RunDetached("idle", Image, "sleep", "1000");
+        try
+        {
+            var stats = await StatsNoStream(busy, idle);
+            output.WriteLine($"busy: {stats[busy].Cpu}% {stats[busy].Memory}; idle: {stats[idle].Cpu}% {stats[idle].Memory}");
+            Assert.EndsWith(" / 64MiB", stats[busy].Memory);
+            Assert.True(stats[busy].Cpu > 20, $"busy container at {stats[busy].Cpu}%");
+            Assert.True(stats[idle].Cpu < 20, $"idle container at {stats[idle].Cpu}%");
+            Assert.Matches(@"^[0-9.]+[KMG]?i?B / [0-9.]+GiB$", stats[idle].Memory); // no limit: the host's memory
+        }
+        finally { await Remove(busy); await Remove(idle); }
+    }
+
+    [Fact]
+    public async Task Stats_one_shot_has_Dockers_shape_without_a_previous_sample()
+    {
+        var name = await RunDetached("oneshot", "--memory", "64m", "--pids-limit", "30", Image, "sleep", "1000");
+        try
+        {
+            using var client = fixture.Engine.CreateClient();
+            var stats = await client.GetContainerStatsAsync(name, oneShot: true);
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(stats, ApiJson.Context.ContainerStatsResponse));
+            Assert.Equal("/" + name, stats.Name);
+            Assert.Equal(await Inspect(name, "{{.Id}}"), stats.Id);
+            Assert.NotEqual(ContainerState.ZeroTime, stats.Read);
+            Assert.Equal(ContainerState.ZeroTime, stats.PreRead);
+            Assert.Equal(0UL, stats.PreCpuStats.CpuUsage.TotalUsage);
+            Assert.True(stats.CpuStats.CpuUsage.TotalUsage > 0);
+            Assert.True(stats.CpuStats.SystemCpuUsage > 0);
+            Assert.Equal((uint)Environment.ProcessorCount, stats.CpuStats.OnlineCpus);
+            Assert.Equal(64UL << 20, stats.MemoryStats.Limit);
+            Assert.True(stats.MemoryStats.Usage > 0);
+            Assert.NotNull(stats.MemoryStats.Stats);
+            Assert.Equal(1UL, stats.PidsStats.Current);
+            Assert.Equal(30UL, stats.PidsStats.Limit);
+            if (File.Exists("/sys/fs/cgroup/cgroup.controllers")) Assert.Null(stats.BlkioStats.IoServicedRecursive); // v2: bytes only
+            else Assert.NotNull(stats.BlkioStats.IoQueueRecursive); // v1: every list, empty or not, as dockerd sends them
+            Assert.Null(stats.Networks); // loopback only: no network of its own
+        }
+        finally { await Remove(name); }
+    }
+
+    [Fact]
+    public async Task Stats_of_a_stopped_container_are_zeroed_at_once()
+    {
+        var name = DockerCli.UniqueName("statstop");
+        await Docker("create", "--name", name, Image, "true");
+        try
+        {
+            using var client = fixture.Engine.CreateClient();
+            var stats = await client.GetContainerStatsAsync(name);
+            Assert.Equal("/" + name, stats.Name);
+            Assert.Equal(ContainerState.ZeroTime, stats.Read);
+            Assert.Equal(0UL, stats.CpuStats.CpuUsage.TotalUsage);
+            Assert.Equal(0UL, stats.MemoryStats.Usage);
+            var (code, stdout, stderr) = await DockerCli.RunAsync(Host, "stats", "--no-stream", "--format", "{{.CPUPerc}} {{.MemUsage}}", name);
+            Assert.True(code == 0, stderr);
+            Assert.Equal("0.00% 0B / 0B", stdout.Trim());
+        }
+        finally { await Remove(name); }
+    }
+
+    [Fact]
+    public async Task Stats_stream_yields_a_sample_a_second_each_with_the_previous_cpu()
+    {
+        var name = await RunDetached("stream", Image, "sleep", "1000");
+        try
+        {
+            using var client = fixture.Engine.CreateClient();
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var samples = new List<ContainerStatsResponse>();
+            await foreach (var sample in client.StreamContainerStatsAsync(name, cancel.Token))
+            {
+                samples.Add(sample);
+                if (samples.Count == 3) break;
+            }
+            Assert.Equal(ContainerState.ZeroTime, samples[0].PreRead);
+            for (int i = 1; i < samples.Count; i++)
+            {
+                Assert.Equal(samples[i - 1].Read, samples[i].PreRead);
+                Assert.Equal(samples[i - 1].CpuStats.SystemCpuUsage, samples[i].PreCpuStats.SystemCpuUsage);
+                Assert.True(string.CompareOrdinal(samples[i].Read, samples[i - 1].Read) > 0);
+            }
+            Assert.All(samples, s => Assert.Equal("/" + name, s.Name));
         }
         finally { await Remove(name); }
     }
