@@ -82,6 +82,7 @@ public static class EngineHost
         app.MapContainerEndpoints();
         app.MapContainerControlEndpoints();
         app.MapContainerStreamEndpoints();
+        app.MapExecEndpoints();
         app.MapUnservedEndpoints();
         app.MapFallback((HttpContext context) => ErrorHandling.WriteErrorAsync(context, 404,
             $"page not found: {context.Request.Method} {context.Items[ApiVersioning.OriginalPathKey] as string ?? context.Request.Path.Value}"));
