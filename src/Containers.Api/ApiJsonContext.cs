@@ -36,6 +36,10 @@ namespace Containers.Api;
 [JsonSerializable(typeof(ContainerUpdateResponse))]
 [JsonSerializable(typeof(ContainerStatsResponse))]
 [JsonSerializable(typeof(List<ContainerChange>))]
+[JsonSerializable(typeof(ExecCreateRequest))]
+[JsonSerializable(typeof(ExecCreateResponse))]
+[JsonSerializable(typeof(ExecStartRequest))]
+[JsonSerializable(typeof(ExecInspect))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
 public partial class ApiJsonContext : JsonSerializerContext;

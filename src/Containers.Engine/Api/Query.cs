@@ -27,4 +27,14 @@ public static class Query
             ? value
             : throw new Errors.InvalidParameterException($"invalid value for {name}: \"{text}\": not an integer");
     }
+
+    /// <summary>The <c>h</c> and <c>w</c> of a resize (container or exec); sizes out of range are a 400.</summary>
+    public static (ushort Width, ushort Height) TerminalSize(this HttpRequest request)
+    {
+        var height = request.Integer("h") ?? 0;
+        var width = request.Integer("w") ?? 0;
+        if (height is < 0 or > ushort.MaxValue || width is < 0 or > ushort.MaxValue)
+            throw new Errors.InvalidParameterException($"invalid terminal size {width}x{height}");
+        return ((ushort)width, (ushort)height);
+    }
 }

@@ -74,7 +74,9 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     public ContainerInspect Inspect(string idOrName)
     {
         var record = store.Get(idOrName);
-        return ContainerViews.Inspect(record, store.DirectoryOf(record.Id), snapshots.Driver);
+        var view = ContainerViews.Inspect(record, store.DirectoryOf(record.Id), snapshots.Driver);
+        view.ExecIDs = ExecIdsOf(record.Id);
+        return view;
     }
 
     /// <summary>Counts for <c>/info</c>.</summary>
@@ -131,6 +133,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         runner.RemoveOutput(record.Id);
         if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);
         store.Remove(record.Id);
+        ForgetExecs(record.Id);
         events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));
         if (_trackers.TryRemove(record.Id, out var tracker))
         {

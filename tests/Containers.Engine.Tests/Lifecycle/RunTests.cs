@@ -1,4 +1,3 @@
-using Containers.Testing;
 using System.Diagnostics;
 using System.Text.Json;
 using Containers.Engine.Tests.Images;
@@ -24,7 +23,6 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         using var doc = JsonDocument.Parse(await Docker("inspect", "--format", "{{json .State}}", name));
         return doc.RootElement.Clone();
     }
-
 
     [Fact]
     public async Task Run_rm_prints_the_output_and_leaves_no_container()
@@ -76,7 +74,7 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
     [Fact]
     public async Task Stdin_is_forwarded_and_closed_with_run_i()
     {
-        var (code, stdout, stderr) = await RunWithInputAsync("abc\n", "run", "-i", "--rm", Image, "cat");
+        var (code, stdout, stderr) = await DockerCli.RunWithInputAsync(Host, "abc\n", "run", "-i", "--rm", Image, "cat");
         Assert.True(code == 0, stderr);
         Assert.Equal("abc\n", stdout);
     }
@@ -224,16 +222,16 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         try
         {
             var command = $"{DockerCli.Path} --config {config} -H {Host} run -it --rm {Image} sh; echo EXIT=$?; sleep 60";
-            await Tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command);
-            await Poll.UntilAsync(async () => (await Tmux("capture-pane", "-p", "-t", session)).Contains("/ #"), "the shell prompt");
-            await Tmux("send-keys", "-t", session, "echo $((6*7))", "Enter");
-            await Poll.UntilAsync(async () => (await Tmux("capture-pane", "-p", "-t", session)).Split('\n').Any(l => l.Trim() == "42"), "the answer 42");
-            await Tmux("send-keys", "-t", session, "exit 5", "Enter");
-            await Poll.UntilAsync(async () => (await Tmux("capture-pane", "-p", "-t", session)).Contains("EXIT=5"), "the CLI to exit 5");
+            await Tmux.RunAsync("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command);
+            await Poll.UntilAsync(async () => (await Tmux.RunAsync("capture-pane", "-p", "-t", session)).Contains("/ #"), "the shell prompt");
+            await Tmux.RunAsync("send-keys", "-t", session, "echo $((6*7))", "Enter");
+            await Poll.UntilAsync(async () => (await Tmux.RunAsync("capture-pane", "-p", "-t", session)).Split('\n').Any(l => l.Trim() == "42"), "the answer 42");
+            await Tmux.RunAsync("send-keys", "-t", session, "exit 5", "Enter");
+            await Poll.UntilAsync(async () => (await Tmux.RunAsync("capture-pane", "-p", "-t", session)).Contains("EXIT=5"), "the CLI to exit 5");
         }
         finally
         {
-            await Tmux("kill-session", "-t", session);
+            await Tmux.RunAsync("kill-session", "-t", session);
             Directory.Delete(config, recursive: true);
         }
     }
@@ -259,35 +257,5 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         await Assert.ThrowsAsync<Containers.Client.ContainersConflictException>(() => client.KillContainerAsync(created.Id));
         await client.RemoveContainerAsync(created.Id);
         await Assert.ThrowsAsync<Containers.Client.ContainersNotFoundException>(() => client.StartContainerAsync(created.Id));
-    }
-
-    private static async Task<string> Tmux(params string[] args)
-    {
-        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
-    }
-
-    private async Task<(int Code, string Stdout, string Stderr)> RunWithInputAsync(string input, params string[] args)
-    {
-        var config = Path.Combine(Path.GetTempPath(), Unique("stdin-config"));
-        Directory.CreateDirectory(config);
-        try
-        {
-            var start = new ProcessStartInfo(DockerCli.Path) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in (string[])["--config", config, "-H", Host, .. args]) start.ArgumentList.Add(a);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.StandardInput.WriteAsync(input);
-            process.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await stdout, await stderr);
-        }
-        finally { Directory.Delete(config, recursive: true); }
     }
 }
