@@ -35,6 +35,7 @@ namespace Containers.Api;
 [JsonSerializable(typeof(ContainerUpdateRequest))]
 [JsonSerializable(typeof(ContainerUpdateResponse))]
 [JsonSerializable(typeof(List<ContainerChange>))]
+[JsonSerializable(typeof(ContainerPathStat))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
 public partial class ApiJsonContext : JsonSerializerContext;

@@ -6,12 +6,12 @@ using Containers.Engine.Lifecycle;
 namespace Containers.Engine.Api;
 
 /// <summary>
-/// <c>/containers</c>: create, list, inspect, rename, remove and prune; what is not built yet (exec, stats, archive...)
+/// <c>/containers</c>: create, list, inspect, rename, remove and prune; what is not built yet (exec, stats...)
 /// answers 501 saying so, rather than a puzzling 404. Running them: <see cref="ContainerControlEndpoints"/>.
 /// </summary>
 public static class ContainerEndpoints
 {
-    private static readonly string[] NotYet = ["top", "update", "changes", "exec", "stats", "export", "archive"];
+    private static readonly string[] NotYet = ["top", "update", "exec", "stats"];
 
     public static void MapContainerEndpoints(this IEndpointRouteBuilder routes)
     {
