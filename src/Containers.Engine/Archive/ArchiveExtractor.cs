@@ -30,7 +30,20 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
             if (entry.EntryType == TarEntryType.GlobalExtendedAttributes) continue;
             await ExtractEntryAsync(entry, cancel);
         }
-        foreach (var (path, modified) in _directoryTimes.OrderByDescending(d => d.Path.Length)) Native.SetTimes(path, modified);
+        // Directory mtimes last (creating their children changed them), each reached again without following a symlink:
+        // a later entry may have replaced a parent with one.
+        foreach (var (path, modified) in _directoryTimes.OrderByDescending(d => d.Path.Length))
+        {
+            try
+            {
+                using var parent = DirectoryHandle.Open(files.Root, Path.GetDirectoryName(path)!);
+                Native.SetTimes(parent.PathOf(Path.GetFileName(path)), modified);
+            }
+            catch (SyscallException)
+            {
+                // replaced by a later entry: nothing of ours to date
+            }
+        }
     }
 
     private static async Task<TarEntry?> NextAsync(TarReader reader, CancellationToken cancel)
@@ -50,8 +63,10 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
         var name = entry.Name;
         var relative = Confine(name, [], () => $"{Quote(name)} is outside of {Quote(DestinationText)}");
         if (relative.Count == 0) return; // the destination itself, which exists as a directory
-        var parent = ResolveParent(relative, name);
-        var target = Path.Combine(parent, relative[^1]);
+        var parentPath = ResolveParent(relative, name);
+        using var parent = DirectoryHandle.Open(files.Root, parentPath);
+        var last = relative[^1];
+        var target = parent.PathOf(last);
         var isDirectory = entry.EntryType == TarEntryType.Directory;
         var containerPath = "/" + string.Join('/', _destination.Concat(relative));
 
@@ -77,11 +92,7 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
                 }
                 break;
             case TarEntryType.HardLink:
-                var linked = Confine(entry.LinkName, [], () => $"invalid hardlink {Quote(containerPath)} -> {Quote(entry.LinkName)}");
-                var source = linked.Count == 0 ? null : Path.Combine(ResolveParent(linked, name), linked[^1]);
-                if (source is null || Native.LStat(source) is not { } linkedStat || linkedStat.Type == Native.SIfDir)
-                    throw new InvalidParameterException($"invalid hardlink {Quote(containerPath)} -> {Quote(entry.LinkName)}: no such file in the archive's destination");
-                Native.HardLink(source, target);
+                LinkTo(entry.LinkName, target, containerPath, name);
                 break;
             case TarEntryType.SymbolicLink:
                 if (!entry.LinkName.StartsWith('/'))
@@ -98,11 +109,26 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
             default:
                 throw new InvalidParameterException($"unhandled tar header type {entry.EntryType} for {Quote(name)}");
         }
-        ApplyMetadata(entry, target);
+        ApplyMetadata(entry, parent, last, Path.Combine(parentPath, last));
     }
 
-    private void ApplyMetadata(TarEntry entry, string target)
+    /// <summary>Docker's hard link rule: the target is named relative to the destination and must be a file below it.</summary>
+    private void LinkTo(string linkName, string target, string containerPath, string name)
     {
+        var refusal = $"invalid hardlink {Quote(containerPath)} -> {Quote(linkName)}";
+        var linked = Confine(linkName, [], () => refusal);
+        if (linked.Count == 0) throw new InvalidParameterException(refusal);
+        using var sourceParent = DirectoryHandle.Open(files.Root, ResolveParent(linked, name));
+        var source = sourceParent.PathOf(linked[^1]);
+        if (Native.LStat(source) is not { } linkedStat || linkedStat.Type == Native.SIfDir)
+            throw new InvalidParameterException(refusal + ": no such file below the destination");
+        Native.HardLink(source, target);
+    }
+
+    /// <summary>Owner, xattrs, mode and mtime of the entry just made; a directory's mtime is set at the end, by <paramref name="hostPath"/>.</summary>
+    private void ApplyMetadata(TarEntry entry, DirectoryHandle parent, string last, string hostPath)
+    {
+        var target = parent.PathOf(last);
         var (uid, gid) = owner ?? (entry.Uid, entry.Gid);
         Native.LChown(target, uid, gid);
         if (entry is PaxTarEntry pax)
@@ -115,13 +141,9 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
                 catch (SyscallException) { }
             }
         }
-        if (entry.EntryType == TarEntryType.SymbolicLink)
-        {
-            Native.SetTimes(target, entry.ModificationTime);
-            return;
-        }
-        Native.Chmod(target, (uint)entry.Mode & 0xFFF /* 07777, after chown, which clears setuid/setgid */);
-        if (entry.EntryType == TarEntryType.Directory) _directoryTimes.Add((target, entry.ModificationTime));
+        if (entry.EntryType != TarEntryType.SymbolicLink)
+            parent.Chmod(last, (uint)entry.Mode & 0xFFF /* 07777, after chown, which clears setuid/setgid */);
+        if (entry.EntryType == TarEntryType.Directory) _directoryTimes.Add((hostPath, entry.ModificationTime));
         else Native.SetTimes(target, entry.ModificationTime);
     }
 

@@ -14,41 +14,43 @@ namespace Containers.Engine.Archive;
 public static class ArchiveWriter
 {
     /// <summary>
-    /// Writes <paramref name="hostPath"/> as <paramref name="baseName"/> (a directory with everything below it), or, when
-    /// <paramref name="baseName"/> is null, only what is below the directory with names relative to it (export).
+    /// Writes <paramref name="hostPath"/> (under the container root <paramref name="root"/>) as <paramref name="baseName"/>
+    /// (a directory with everything below it), or, when <paramref name="baseName"/> is null, only what is below the
+    /// directory with names relative to it (export). Directories are walked through <see cref="DirectoryHandle"/>s.
     /// </summary>
-    public static async Task WriteAsync(string hostPath, string? baseName, Stream output, CancellationToken cancel)
+    public static async Task WriteAsync(string root, string hostPath, string? baseName, Stream output, CancellationToken cancel)
     {
         await using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
         var links = new Dictionary<ulong, string>();
-        if (baseName is not null) await WriteEntryAsync(writer, hostPath, baseName == "/" ? "/" : baseName, links, cancel);
-        if (Native.LStat(hostPath) is not { Type: Native.SIfDir }) return;
-        var prefix = baseName is null ? "" : baseName.TrimEnd('/') + "/";
-        foreach (var (path, relative) in Walk(hostPath, ""))
-        {
-            cancel.ThrowIfCancellationRequested();
-            await WriteEntryAsync(writer, path, prefix + relative, links, cancel);
-        }
+        var isRoot = Path.GetFullPath(hostPath) == Path.GetFullPath(root);
+        using var parent = DirectoryHandle.Open(root, isRoot ? root : Path.GetDirectoryName(hostPath)!);
+        var name = isRoot ? "." : Path.GetFileName(hostPath);
+        var st = Native.LStat(parent.PathOf(name)) ?? throw new FileNotFoundException(hostPath);
+        if (baseName is not null) await WriteEntryAsync(writer, parent, name, baseName, st, links, cancel);
+        if (st.Type != Native.SIfDir) return;
+        using var directory = isRoot ? null : parent.OpenChild(name);
+        await WriteTreeAsync(writer, directory ?? parent, baseName is null ? "" : baseName.TrimEnd('/') + "/", links, cancel);
     }
 
-    /// <summary>Every path below <paramref name="directory"/>, parents before children, siblings in ordinal order; no symlink followed.</summary>
-    private static IEnumerable<(string Path, string Relative)> Walk(string directory, string relative)
+    /// <summary>Everything below <paramref name="directory"/>, parents before children, siblings in ordinal order; no symlink followed.</summary>
+    private static async Task WriteTreeAsync(TarWriter writer, DirectoryHandle directory, string prefix, Dictionary<ulong, string> links, CancellationToken cancel)
     {
-        var children = Directory.EnumerateFileSystemEntries(directory, "*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false })
-            .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
+        var children = Directory.EnumerateFileSystemEntries(directory.Path, "*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false })
+            .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         foreach (var child in children)
         {
-            var path = Path.Combine(directory, child);
-            var name = relative.Length == 0 ? child : relative + "/" + child;
-            yield return (path, name);
-            if (Native.LStat(path) is { Type: Native.SIfDir })
-                foreach (var below in Walk(path, name)) yield return below;
+            cancel.ThrowIfCancellationRequested();
+            if (Native.LStat(directory.PathOf(child)) is not { } st) continue; // gone meanwhile (a running container changes its files)
+            await WriteEntryAsync(writer, directory, child, prefix + child, st, links, cancel);
+            if (st.Type != Native.SIfDir) continue;
+            using var below = directory.OpenChild(child);
+            await WriteTreeAsync(writer, below, prefix + child + "/", links, cancel);
         }
     }
 
-    private static async Task WriteEntryAsync(TarWriter writer, string path, string name, Dictionary<ulong, string> links, CancellationToken cancel)
+    private static async Task WriteEntryAsync(TarWriter writer, DirectoryHandle directory, string child, string name, Native.Stat st,
+        Dictionary<ulong, string> links, CancellationToken cancel)
     {
-        if (Native.LStat(path) is not { } st) return; // gone meanwhile (a running container changes its files)
         if (EntryType(st.Type) is not { } type) return; // sockets
         if (type == TarEntryType.Directory && !name.EndsWith('/')) name += "/";
         if (type == TarEntryType.RegularFile && st.Links > 1)
@@ -63,7 +65,7 @@ public static class ArchiveWriter
             links[st.Inode] = name;
         }
         var entry = NewEntry(type, name, st);
-        if (type == TarEntryType.SymbolicLink) entry.LinkName = new FileInfo(path).LinkTarget ?? "";
+        if (type == TarEntryType.SymbolicLink) entry.LinkName = new FileInfo(directory.PathOf(child)).LinkTarget ?? "";
         if (type is TarEntryType.CharacterDevice or TarEntryType.BlockDevice)
         {
             entry.DeviceMajor = (int)st.RdevMajor;
@@ -74,7 +76,7 @@ public static class ArchiveWriter
             await writer.WriteEntryAsync(entry, cancel);
             return;
         }
-        await using var data = OpenFile(path);
+        await using var data = OpenFile(directory.PathOf(child));
         if (data is null) return;
         entry.DataStream = new BoundedStream(data, st.Size);
         await writer.WriteEntryAsync(entry, cancel);

@@ -40,7 +40,7 @@ public sealed partial class ContainerService
             var stat = files.Stat(target, hostPath);
             var output = await start(stat);
             events.Publish(EventTypes.Container, "archive-path", record.Id, Attributes(record));
-            await ArchiveWriter.WriteAsync(hostPath, target.BaseName, output, cancel);
+            await ArchiveWriter.WriteAsync(files.Root, hostPath, target.BaseName, output, cancel);
             return true;
         });
     }
@@ -86,7 +86,7 @@ public sealed partial class ContainerService
         WithFilesAsync(idOrName, async (record, files) =>
         {
             var output = await start();
-            await ArchiveWriter.WriteAsync(files.Root, baseName: null, output, cancel);
+            await ArchiveWriter.WriteAsync(files.Root, files.Root, baseName: null, output, cancel);
             events.Publish(EventTypes.Container, "export", record.Id, Attributes(record));
             return true;
         });
