@@ -40,6 +40,7 @@ namespace Containers.Api;
 [JsonSerializable(typeof(ExecCreateResponse))]
 [JsonSerializable(typeof(ExecStartRequest))]
 [JsonSerializable(typeof(ExecInspect))]
+[JsonSerializable(typeof(ContainerPathStat))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
 public partial class ApiJsonContext : JsonSerializerContext;

@@ -26,7 +26,27 @@ internal static class ScopedPath
     /// The real directory path of <paramref name="components"/> under <paramref name="root"/>, following symlinks in scope.
     /// Missing directories are created when <paramref name="create"/> is set; a component that is not a directory is an error.
     /// </summary>
-    public static string ResolveDirectory(string root, IReadOnlyList<string> components, bool create, string entryName)
+    public static string ResolveDirectory(string root, IReadOnlyList<string> components, bool create, string entryName) =>
+        Resolve(root, components, create, entryName, finalMayBeFile: false);
+
+    /// <summary>
+    /// The real path of <paramref name="components"/> under <paramref name="root"/> with every symlink followed in scope,
+    /// the last component's too; the result may be a file. Null when a component does not exist (a broken link) or a
+    /// component before the last is not a directory. Nothing is created.
+    /// </summary>
+    public static string? TryResolve(string root, IReadOnlyList<string> components)
+    {
+        try
+        {
+            return Resolve(root, components, create: false, "", finalMayBeFile: true);
+        }
+        catch (LayerApplyException)
+        {
+            return null;
+        }
+    }
+
+    private static string Resolve(string root, IReadOnlyList<string> components, bool create, string entryName, bool finalMayBeFile)
     {
         var current = new List<string>();
         var pending = new Stack<string>(components.Reverse());
@@ -58,7 +78,10 @@ internal static class ScopedPath
                 continue;
             }
             if (stat.Value.Type != Native.SIfDir)
+            {
+                if (finalMayBeFile && pending.Count == 0) return Join(root, current, part);
                 throw new LayerApplyException($"entry \"{entryName}\": {string.Join('/', current.Append(part))} is not a directory");
+            }
             current.Add(part);
         }
         return current.Count == 0 ? root : Path.Combine([root, .. current]);

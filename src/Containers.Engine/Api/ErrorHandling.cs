@@ -68,6 +68,7 @@ public static class ErrorHandling
         NotFoundException => (404, e.Message),
         ConflictException => (409, e.Message),
         InvalidParameterException => (400, e.Message),
+        ForbiddenException => (403, e.Message),
         FeatureNotImplementedException => (501, e.Message),
         UnavailableException => (503, e.Message),
         JsonException json => (400, DescribeJsonError(json)),

@@ -15,6 +15,9 @@ public sealed class ConflictException(string message) : DomainException(message)
 /// <summary>The caller's input is invalid: a bad parameter, filter, body field or combination (400).</summary>
 public sealed class InvalidParameterException(string message, Exception? inner = null) : DomainException(message, inner);
 
+/// <summary>The request is understood but not allowed on this object, e.g. writing into a read-only root filesystem (403).</summary>
+public sealed class ForbiddenException(string message) : DomainException(message);
+
 /// <summary>A valid request for something this engine does not do yet (501).</summary>
 public sealed class FeatureNotImplementedException(string message) : DomainException(message);
 

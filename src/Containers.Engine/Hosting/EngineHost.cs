@@ -81,6 +81,7 @@ public static class EngineHost
         app.MapImageEndpoints();
         app.MapContainerEndpoints();
         app.MapContainerControlEndpoints();
+        app.MapContainerFilesystemEndpoints();
         app.MapContainerStreamEndpoints();
         app.MapContainerResourceEndpoints();
         app.MapExecEndpoints();

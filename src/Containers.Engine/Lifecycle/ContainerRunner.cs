@@ -116,6 +116,13 @@ public sealed class ContainerRunner
         }
     }
 
+    /// <summary>The running container's root filesystem as mounted for its run, or null when it is not mounted.</summary>
+    public string? MountedRootfs(string id)
+    {
+        var rootfs = Path.Combine(BundleOf(id), "rootfs");
+        return IsMountPoint(rootfs) ? rootfs : null;
+    }
+
     /// <summary>The runtime's view: created, running, paused or stopped; null when it knows no such container.</summary>
     public string? Status(string id)
     {
@@ -166,7 +173,7 @@ public sealed class ContainerRunner
         if (Directory.Exists(bundle) && !IsMountPoint(rootfs)) Directory.Delete(bundle, recursive: true);
     }
 
-    private static bool IsMountPoint(string path)
+    public static bool IsMountPoint(string path)
     {
         if (!Directory.Exists(path)) return false;
         var full = Path.GetFullPath(path);

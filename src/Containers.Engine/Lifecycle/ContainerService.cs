@@ -88,13 +88,6 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         return (all.Count, running, paused, all.Count - running - paused);
     }
 
-    /// <summary>What the routes not built yet (exec, stats, archive...) answer: not found, else not implemented.</summary>
-    public void RefuseNotImplemented(string idOrName, string action)
-    {
-        store.Get(idOrName);
-        throw new FeatureNotImplementedException($"{action}: not implemented by this engine yet");
-    }
-
     public void Rename(string idOrName, string newName)
     {
         var record = store.Get(idOrName);

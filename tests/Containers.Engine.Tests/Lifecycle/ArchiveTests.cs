@@ -1,0 +1,343 @@
+using System.Formats.Tar;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Containers.Api;
+using Containers.Engine.Tests.Images;
+
+namespace Containers.Engine.Tests.Lifecycle;
+
+/// <summary>
+/// A container's files through the real docker CLI against the real engine: docker cp both ways on running, created and
+/// stopped containers (modes, owners, -a, symlinks, -L), copies that try to leave the container through symlinks or a
+/// crafted tar, the archive API's stat header and errors, docker diff and docker export.
+/// </summary>
+public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageApiFixture>, IDisposable
+{
+    private readonly TempDirectory _host = new();
+
+    private string Host => "unix://" + fixture.Engine.SocketPath;
+    private string Image => fixture.PlainImage;
+
+    public void Dispose() => _host.Dispose();
+
+    private async Task<string> Docker(params string[] args) => (await DockerCli.RunOkAsync(Host, args)).Trim();
+
+    /// <summary>Runs <paramref name="test"/> and removes the container <paramref name="name"/> however it ends.</summary>
+    private async Task Removing(string name, Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            await Docker("rm", "-f", name);
+        }
+    }
+
+    private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..6];
+
+    /// <summary>Runs a container to its end with a shell script (the image's busybox has few applets of its own: call busybox X).</summary>
+    private async Task<string> RunScript(string script, params string[] options)
+    {
+        var name = Unique("fs");
+        await Docker(["run", "--name", name, .. options, Image, "sh", "-c", script]);
+        return name;
+    }
+
+    /// <summary>The owner the engine's tar of a container path carries (docker cp CONTAINER:PATH - writes it as it is).</summary>
+    private async Task<string> TarOwner(string container, string path)
+    {
+        var (code, stdout, stderr) = await DockerCli.RunAsync(Host, "cp", $"{container}:{path}", "-");
+        Assert.True(code == 0, stderr);
+        var entry = new TarReader(new MemoryStream(Encoding.Latin1.GetBytes(stdout))).GetNextEntry()!;
+        return $"{entry.Uid}:{entry.Gid}";
+    }
+
+    private static UnixFileMode Mode(string path) => File.GetUnixFileMode(path);
+
+    private bool EngineMountsLeft() =>
+        File.ReadAllLines("/proc/self/mountinfo").Any(line => line.Contains(Path.Combine(fixture.Engine.ExecRoot, "mounts"), StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Cp_of_a_file_and_a_directory_into_and_out_of_a_running_container_keeps_content_modes_and_owners()
+    {
+        var file = Path.Combine(_host, "a.txt");
+        File.WriteAllText(file, "alpha\n");
+        File.SetUnixFileMode(file, (UnixFileMode)0b110_100_000); // 0640
+        ProcessRunner.Run("chown", "1234:2345", file);
+        var tree = _host.Sub("tree");
+        Directory.CreateDirectory(Path.Combine(tree, "sub"));
+        File.WriteAllText(Path.Combine(tree, "sub", "run.sh"), "#!/bin/sh\n");
+        File.SetUnixFileMode(Path.Combine(tree, "sub", "run.sh"), (UnixFileMode)0b111_101_101);
+        File.CreateSymbolicLink(Path.Combine(tree, "link"), "sub/run.sh");
+
+        var name = Unique("cp");
+        await Docker("run", "-d", "--name", name, Image, "sleep", "300");
+        await Removing(name, async () =>
+        {
+            await Docker("cp", file, $"{name}:/a.txt");
+            await Docker("cp", tree, $"{name}:/tree");
+            var output = _host.Sub("out");
+            await Docker("cp", $"{name}:/a.txt", Path.Combine(output, "a.txt"));
+            await Docker("cp", $"{name}:/tree", Path.Combine(output, "tree"));
+
+            Assert.Equal("alpha\n", File.ReadAllText(Path.Combine(output, "a.txt")));
+            Assert.Equal((UnixFileMode)0b110_100_000, Mode(Path.Combine(output, "a.txt")));
+            Assert.Equal("1234:2345", await TarOwner(name, "/a.txt"));
+            Assert.Equal("#!/bin/sh\n", File.ReadAllText(Path.Combine(output, "tree", "sub", "run.sh")));
+            Assert.Equal((UnixFileMode)0b111_101_101, Mode(Path.Combine(output, "tree", "sub", "run.sh")));
+            Assert.Equal("sub/run.sh", new FileInfo(Path.Combine(output, "tree", "link")).LinkTarget);
+
+            // "dir/." copies the contents, not the directory.
+            var contents = _host.Sub("contents");
+            await Docker("cp", $"{name}:/tree/.", contents);
+            Assert.True(File.Exists(Path.Combine(contents, "sub", "run.sh")));
+        });
+    }
+
+    [Fact]
+    public async Task Cp_a_keeps_the_tars_owners_without_a_user_and_gives_the_files_to_the_containers_user_with_one()
+    {
+        var file = Path.Combine(_host, "owned.txt");
+        File.WriteAllText(file, "owned\n");
+        ProcessRunner.Run("chown", "1234:2345", file);
+        var name = Unique("owner");
+        await Docker("create", "--name", name, "--user", "4321:4322", Image, "busybox", "stat", "-c", "%u:%g", "/plain.txt", "/archived.txt");
+        await Removing(name, async () =>
+        {
+            await Docker("cp", file, $"{name}:/plain.txt");
+            await Docker("cp", "-a", file, $"{name}:/archived.txt");
+            Assert.Equal("1234:2345", await TarOwner(name, "/plain.txt"));
+            Assert.Equal("4321:4322", await TarOwner(name, "/archived.txt"));
+            Assert.Equal("1234:2345\n4321:4322", await Docker("start", "-a", name)); // as the container sees them
+        });
+    }
+
+    [Fact]
+    public async Task Cp_into_a_created_container_is_there_when_it_starts_and_leaves_no_mount()
+    {
+        var file = Path.Combine(_host, "hello.txt");
+        File.WriteAllText(file, "hello from the host\n");
+        var name = Unique("created");
+        await Docker("create", "--name", name, Image, "cat", "/config/hello.txt");
+        await Removing(name, async () =>
+        {
+            await Docker("cp", _host.Path + "/.", $"{name}:/config");
+            Assert.False(EngineMountsLeft());
+            Assert.Equal("hello from the host", await Docker("start", "-a", name));
+        });
+    }
+
+    [Fact]
+    public async Task Cp_out_of_a_stopped_container_works_and_leaves_no_mount()
+    {
+        var name = await RunScript("echo written > /out.txt");
+        await Removing(name, async () =>
+        {
+            var target = Path.Combine(_host, "out.txt");
+            await Docker("cp", $"{name}:/out.txt", target);
+            Assert.Equal("written\n", File.ReadAllText(target));
+            Assert.False(EngineMountsLeft());
+            Assert.Equal("exited", await Docker("inspect", "--format", "{{.State.Status}}", name));
+        });
+    }
+
+    [Fact]
+    public async Task Cp_of_a_symlink_copies_the_link_and_with_L_what_it_points_to()
+    {
+        var name = await RunScript("echo target > /data.txt; busybox ln -s /data.txt /link");
+        await Removing(name, async () =>
+        {
+            await Docker("cp", $"{name}:/link", Path.Combine(_host, "link"));
+            Assert.Equal("/data.txt", new FileInfo(Path.Combine(_host, "link")).LinkTarget);
+            await Docker("cp", "-L", $"{name}:/link", Path.Combine(_host, "followed"));
+            Assert.Null(new FileInfo(Path.Combine(_host, "followed")).LinkTarget);
+            Assert.Equal("target\n", File.ReadAllText(Path.Combine(_host, "followed")));
+        });
+    }
+
+    [Fact]
+    public async Task A_copy_through_a_symlink_that_points_outside_the_container_stays_inside_it()
+    {
+        var outside = _host.Sub("outside");
+        var climbing = string.Concat(Enumerable.Repeat("../", 12)) + outside.TrimStart('/');
+        var name = await RunScript($"busybox mkdir -p {outside}; busybox ln -s {outside} /escape; busybox ln -s {climbing} /climb; busybox ln -s {outside}-missing /nowhere");
+        var file = Path.Combine(_host, "payload.txt");
+        File.WriteAllText(file, "payload\n");
+        await Removing(name, async () =>
+        {
+            await Docker("cp", file, $"{name}:/escape/x");
+            await Docker("cp", file, $"{name}:/climb/y");
+            await Docker("cp", file, $"{name}:/escape");
+            Directory.CreateDirectory(outside + "-missing");
+            await DockerCli.RunAsync(Host, "cp", file, $"{name}:/nowhere/z"); // the link's target is not in the container: fails or lands inside
+            Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(outside + "-missing"));
+
+            // The files are in the container, at the symlink's target as the container sees it.
+            var back = _host.Sub("back");
+            await Docker("cp", $"{name}:{outside}/x", Path.Combine(back, "x"));
+            await Docker("cp", $"{name}:{outside}/y", Path.Combine(back, "y"));
+            await Docker("cp", $"{name}:{outside}/payload.txt", Path.Combine(back, "payload.txt"));
+            Assert.All(Directory.GetFiles(back), f => Assert.Equal("payload\n", File.ReadAllText(f)));
+        });
+    }
+
+    [Fact]
+    public async Task A_crafted_tar_writes_nothing_outside_the_container()
+    {
+        var outside = _host.Sub("outside");
+        var name = await RunScript("true");
+        await Removing(name, async () =>
+        {
+            var climbing = await PutTarAsync(name, "/var", w => AddFile(w, "../../../../../../.." + outside + "/climbed", "x"));
+            Assert.Equal(HttpStatusCode.BadRequest, climbing.Status);
+            Assert.Contains("is outside of", climbing.Message);
+
+            var absolute = await PutTarAsync(name, "/var", w => AddFile(w, outside + "/absolute", "x"));
+            Assert.Equal(HttpStatusCode.OK, absolute.Status); // as Docker: an absolute name is taken below the destination
+
+            var throughLink = await PutTarAsync(name, "/", w =>
+            {
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "hop") { LinkName = outside });
+                AddFile(w, "hop/through-link", "x");
+            });
+            Assert.Equal(HttpStatusCode.OK, throughLink.Status);
+
+            var relativeLink = await PutTarAsync(name, "/var", w => w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "up") { LinkName = "../../../../.." }));
+            Assert.Equal(HttpStatusCode.BadRequest, relativeLink.Status);
+            Assert.Contains("invalid symlink", relativeLink.Message);
+
+            var hardLink = await PutTarAsync(name, "/var", w => w.WriteEntry(new PaxTarEntry(TarEntryType.HardLink, "passwd") { LinkName = "../../../etc/passwd" }));
+            Assert.Equal(HttpStatusCode.BadRequest, hardLink.Status);
+            Assert.Contains("invalid hardlink", hardLink.Message);
+
+            Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
+            Assert.False(File.Exists("/through-link"));
+            var back = _host.Sub("back");
+            await Docker("cp", $"{name}:/var{outside}/absolute", Path.Combine(back, "absolute"));
+            await Docker("cp", $"{name}:{outside}/through-link", Path.Combine(back, "through-link"));
+            Assert.Equal(2, Directory.GetFiles(back).Length);
+        });
+    }
+
+    [Fact]
+    public async Task The_archive_API_answers_stat_headers_and_Dockers_errors()
+    {
+        var name = await RunScript("true");
+        await Removing(name, async () =>
+        {
+            var socket = fixture.Engine.SocketPath;
+            var stat = await RawHttp.SendAsync(socket, HttpMethod.Head, $"/containers/{name}/archive?path=/etc");
+            Assert.Equal(200, stat.Status);
+            var decoded = JsonSerializer.Deserialize(Convert.FromBase64String(stat.Headers[ContainerPathStat.Header]), ApiJson.Context.ContainerPathStat)!;
+            Assert.Equal("etc", decoded.Name);
+            Assert.True(decoded.IsDirectory);
+            Assert.Equal(0b111_101_101u, decoded.Mode & 0x1FF);
+
+            Assert.Equal(404, (await RawHttp.SendAsync(socket, HttpMethod.Head, $"/containers/{name}/archive?path=/nope")).Status);
+            var missing = await RawHttp.SendAsync(socket, HttpMethod.Get, $"/containers/{name}/archive?path=/nope");
+            Assert.Equal(404, missing.Status);
+            Assert.Contains($"Could not find the file /nope in container {name}", missing.Body);
+            Assert.Equal(400, (await RawHttp.SendAsync(socket, HttpMethod.Get, $"/containers/{name}/archive")).Status);
+            Assert.Equal(404, (await RawHttp.SendAsync(socket, HttpMethod.Head, "/containers/nosuchcontainer/archive?path=/")).Status);
+
+            var (code, _, stderr) = await DockerCli.RunAsync(Host, "cp", $"{name}:/nope", _host.Path);
+            Assert.NotEqual(0, code);
+            Assert.Contains("Could not find the file /nope", stderr);
+
+            var notDirectory = await PutTarAsync(name, "/etc/nonce", w => AddFile(w, "x", "x"));
+            Assert.Equal(HttpStatusCode.BadRequest, notDirectory.Status);
+            Assert.Contains("extraction point is not a directory", notDirectory.Message);
+        });
+    }
+
+    [Fact]
+    public async Task The_client_library_copies_into_and_out_of_a_container()
+    {
+        var name = await RunScript("true");
+        await Removing(name, async () =>
+        {
+            using var client = fixture.Engine.CreateClient();
+            var tar = new MemoryStream();
+            using (var writer = new TarWriter(tar, leaveOpen: true)) AddFile(writer, "from-client.txt", "client\n");
+            tar.Position = 0;
+            await client.PutContainerArchiveAsync(name, "/etc", tar);
+
+            var stat = await client.GetContainerPathStatAsync(name, "/etc/from-client.txt");
+            Assert.Equal(("from-client.txt", 7L, false), (stat.Name, stat.Size, stat.IsDirectory));
+            using var archive = await client.GetContainerArchiveAsync(name, "/etc/from-client.txt");
+            var entry = new TarReader(archive.Content).GetNextEntry()!;
+            Assert.Equal("from-client.txt", entry.Name);
+            Assert.Equal("client\n", new StreamReader(entry.DataStream!).ReadToEnd());
+            var error = await Assert.ThrowsAsync<Containers.Client.ContainersNotFoundException>(() => client.GetContainerPathStatAsync(name, "/nope"));
+            Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+        });
+    }
+
+    [Fact]
+    public async Task A_read_only_root_filesystem_refuses_a_copy_into_it()
+    {
+        var name = Unique("ro");
+        await Docker("create", "--name", name, "--read-only", Image, "true");
+        await Removing(name, async () =>
+        {
+            var refused = await PutTarAsync(name, "/etc", w => AddFile(w, "x", "x"));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+            var (code, _, stderr) = await DockerCli.RunAsync(Host, "cp", _host.Path + "/.", $"{name}:/etc");
+            Assert.NotEqual(0, code);
+            Assert.Contains("container rootfs is marked read-only", stderr);
+        });
+    }
+
+    [Fact]
+    public async Task Docker_diff_lists_what_the_container_added_changed_and_deleted()
+    {
+        var name = await RunScript("echo new > /added.txt; echo more >> /etc/nonce; busybox rm /bin/ls; busybox mkdir /newdir; echo f > /newdir/f");
+        await Removing(name, async () =>
+        {
+            var lines = (await Docker("diff", name)).Split('\n');
+            Assert.Contains("A /added.txt", lines);
+            Assert.Contains("C /etc/nonce", lines);
+            Assert.Contains("C /bin", lines);
+            Assert.Contains("D /bin/ls", lines);
+            Assert.Contains("A /newdir", lines);
+            Assert.Contains("A /newdir/f", lines);
+            Assert.True(Array.IndexOf(lines, "C /bin") < Array.IndexOf(lines, "D /bin/ls"));
+            Assert.DoesNotContain(lines, l => l.EndsWith("/etc/hosts") || l.EndsWith("/etc/resolv.conf") || l.EndsWith("/proc") || l.EndsWith("/dev"));
+        });
+    }
+
+    [Fact]
+    public async Task Docker_export_is_a_tar_of_the_merged_root_filesystem()
+    {
+        var name = await RunScript("echo exported > /added.txt");
+        await Removing(name, async () =>
+        {
+            var tar = Path.Combine(_host, "export.tar");
+            await Docker("export", "-o", tar, name);
+            var listed = ProcessRunner.Run("tar", "tf", tar).Split('\n');
+            Assert.Contains("bin/busybox", listed);
+            Assert.Contains("etc/nonce", listed);
+            Assert.Contains("added.txt", listed);
+            Assert.DoesNotContain("etc/removed-later", listed); // whited out by the image's second layer
+            Assert.DoesNotContain("var/cache/old", listed);     // hidden by its opaque directory
+            Assert.False(EngineMountsLeft());
+        });
+    }
+
+    private async Task<(HttpStatusCode Status, string Message)> PutTarAsync(string container, string path, Action<TarWriter> write)
+    {
+        var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true)) write(writer);
+        using var http = RawHttp.Create(fixture.Engine.SocketPath);
+        using var content = new ByteArrayContent(tar.ToArray());
+        using var response = await http.PutAsync($"/containers/{container}/archive?path={Uri.EscapeDataString(path)}", content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static void AddFile(TarWriter writer, string name, string text) =>
+        writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)) });
+}
