@@ -235,6 +235,9 @@ public sealed class ResourceTests(ImageApiFixture fixture, ITestOutputHelper out
             Assert.True(stats[busy].Cpu > 20, $"busy container at {stats[busy].Cpu}%");
             Assert.True(stats[idle].Cpu < 20, $"idle container at {stats[idle].Cpu}%");
             Assert.Matches(@"^[0-9.]+[KMG]?i?B / [0-9.]+GiB$", stats[idle].Memory); // no limit: the host's memory
+            var everyRunning = (await Docker("stats", "--no-stream", "--format", "{{.Name}}")).Split('\n');
+            Assert.Contains(busy, everyRunning);
+            Assert.Contains(idle, everyRunning);
         }
         finally { await Remove(busy); await Remove(idle); }
     }
