@@ -41,6 +41,12 @@ public sealed class ExecTests(ImageApiFixture fixture) : IClassFixture<ImageApiF
         Assert.Equal("1 /tmp 65534\n", await Docker("exec", "-e", "A=1", "-w", "/tmp", "-u", "nobody", web, "sh", "-c", "echo $A $(pwd) $(id -u)"));
         var (code, stdout, stderr) = await Try("exec", web, "sh", "-c", "echo out; echo err >&2");
         Assert.Equal((0, "out\n", "err\n"), (code, stdout, stderr));
+
+        // The user is looked up in the container's /etc/passwd, in scope: a link climbing out of it finds nothing of the host's.
+        await Docker("exec", web, "sh", "-c", "rm /etc/passwd && ln -s ../../../../../../../../../../etc/passwd /etc/passwd");
+        (code, stdout, _) = await Try("exec", "-u", "daemon", web, "id", "-u");
+        Assert.Equal(126, code); // the host's daemon (uid 1) would have run `id -u` and printed 1
+        Assert.StartsWith("OCI runtime exec failed: exec failed: unable to start container process: ", stdout);
         await Docker("rm", "-f", web);
     }
 
