@@ -158,6 +158,35 @@ public sealed class ExecTests(ImageApiFixture fixture) : IClassFixture<ImageApiF
     }
 
     [Fact]
+    public async Task Execs_nobody_waits_for_are_reaped_with_their_exit_code_kept_and_leave_no_descriptor()
+    {
+        var web = await StartWebAsync();
+        using var client = fixture.Engine.CreateClient();
+        await Docker("exec", web, "true"); // the first exec's one-time costs (thread pool, JIT) out of the count
+        int before = Directory.GetFiles($"/proc/{fixture.Engine.Pid}/fd").Length;
+        var ids = new List<string>();
+        for (int i = 0; i < 10; i++)
+        {
+            var id = await client.CreateExecAsync(web, new ExecCreateRequest { Cmd = ["sh", "-c", $"exit {i + 1}"] });
+            await client.StartExecDetachedAsync(id);
+            ids.Add(id);
+        }
+        await Poll.UntilAsync(async () =>
+        {
+            foreach (var id in ids) if ((await client.InspectExecAsync(id)).Running) return false;
+            return true;
+        }, "the detached execs to end");
+        for (int i = 0; i < ids.Count; i++) Assert.Equal(i + 1, (await client.InspectExecAsync(ids[i])).ExitCode);
+        var zombies = Directory.GetDirectories("/proc").Select(d => Path.Combine(d, "stat")).Where(File.Exists)
+            .Select(f => { try { return File.ReadAllText(f); } catch (IOException) { return ""; } })
+            .Where(stat => stat.Length > 0 && stat[(stat.LastIndexOf(')') + 2)..].Split(' ') is [ "Z", var parent, ..] && parent == fixture.Engine.Pid.ToString())
+            .ToList();
+        Assert.Empty(zombies);
+        await Poll.UntilAsync(() => Task.FromResult(Directory.GetFiles($"/proc/{fixture.Engine.Pid}/fd").Length <= before + 2), "the execs' descriptors to close");
+        await Docker("rm", "-f", web);
+    }
+
+    [Fact]
     public async Task Exec_publishes_exec_create_start_and_die_with_the_exit_code()
     {
         var web = await StartWebAsync();
