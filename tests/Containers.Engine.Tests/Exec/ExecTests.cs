@@ -59,7 +59,14 @@ public sealed class ExecTests(ImageApiFixture fixture) : IClassFixture<ImageApiF
         var (code, stdout, _) = await Try("exec", web, "nosuch");
         Assert.Equal(127, code);
         Assert.Contains("OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH: unknown", stdout);
-        Assert.Equal(126, (await Try("exec", web, "/etc/nonce")).ExitCode); // a file that is not executable
+        (code, stdout, _) = await Try("exec", web, "/etc/nonce"); // a file that is not executable
+        Assert.Equal((126, "OCI runtime exec failed: exec failed: unable to start container process: exec: \"/etc/nonce\": permission denied: unknown\r\n"), (code, stdout));
+        (code, stdout, _) = await Try("exec", web, "/etc");
+        Assert.Equal(126, code);
+        Assert.Contains("exec: \"/etc\": is a directory: unknown: permission denied", stdout);
+        (code, stdout, _) = await Try("exec", "-w", "/nosuch", web, "true");
+        Assert.Equal(127, code);
+        Assert.Contains("chdir to cwd (\"/nosuch\") set in config.json failed: no such file or directory", stdout);
         await Docker("rm", "-f", web);
     }
 
