@@ -87,7 +87,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         return (all.Count, running, paused, all.Count - running - paused);
     }
 
-    /// <summary>What the routes not built yet (exec, stats, archive...) answer: not found, else not implemented.</summary>
+    /// <summary>What the routes not built yet (stats, archive...) answer: not found, else not implemented.</summary>
     public void RefuseNotImplemented(string idOrName, string action)
     {
         store.Get(idOrName);
