@@ -99,3 +99,69 @@ cleanup_bench_work() {
   [ -f "$work/registry.pid" ] && kill "$(cat "$work/registry.pid")" 2>/dev/null || true
   sleep 2; umount -R "$work/dockerd/data" 2>/dev/null || true; rm -rf "$work"
 }
+
+# Podman with private configuration and storage under WORKDIR/podman: runc, limits this host allows (its defaults exceed
+# the hard limits), cgroupfs and file events (no systemd here), k8s-file logs (no journald). Exports its two variables.
+podman_private_config() { # workdir
+  export CONTAINERS_CONF=$1/podman/containers.conf CONTAINERS_STORAGE_CONF=$1/podman/storage.conf
+  mkdir -p "$1/podman"
+  cat >"$CONTAINERS_CONF" <<CONF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+log_driver = "k8s-file"
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+tmp_dir = "$1/podman/tmp"
+CONF
+  cat >"$CONTAINERS_STORAGE_CONF" <<CONF
+[storage]
+driver = "overlay"
+graphroot = "$1/podman/root"
+runroot = "$1/podman/run"
+CONF
+}
+
+# The static busybox as a one-layer image in a loopback registry, our engine and dockerd started fresh in WORKDIR, and
+# the image pulled by both and by podman. Sets: port, image.
+busybox_on_three_engines() { # workdir
+  echo "== image: busybox (static) in one layer, from a loopback registry"
+  local rootfs=$1/busybox-rootfs a
+  mkdir -p "$rootfs"/{bin,dev,etc,proc,sys,tmp}
+  cp /bin/busybox "$rootfs/bin/"
+  for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$rootfs/bin/$a"; done
+  "$REPO_ROOT/bench/pull/make-image.sh" "$rootfs" "$1/busybox-oci" bench >/dev/null
+  port=$(start_registry "$1")
+  image=127.0.0.1:$port/bench/busybox:bench
+  skopeo copy --quiet --dest-tls-verify=false "oci:$1/busybox-oci:bench" "docker://$image"
+  "$REPO_ROOT/bench/pull/fresh-engine.sh" ours "$1" "$port"
+  "$REPO_ROOT/bench/pull/fresh-engine.sh" dockerd "$1" "$port"
+  docker -H "unix://$1/ours/engine.sock" pull -q "$image" >/dev/null
+  docker -H "unix://$1/dockerd/engine.sock" pull -q "$image" >/dev/null
+  podman pull -q --tls-verify=false "$image" >/dev/null
+}
+
+# One command through each engine's CLI (the caller's "cli" array: ours, dockerd, podman), $runs runs each with
+# hyperfine, exported to JSON; prints the medians and each one's ratio to ours.
+three_way() { # json command-args...
+  local json=$1; shift
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" \
+    -n ours "${cli[ours]} $*" -n dockerd "${cli[dockerd]} $*" -n podman "${cli[podman]} $*" >"${json%.json}.txt"
+  print_ratios "$json"
+}
+
+# The set-up of a side-by-side benchmark of the three engines: packages, our engine's build, a work directory, podman's
+# private configuration. Sets: work, engines, cli (each engine's CLI command line).
+three_engines() { # name-of-work-directory
+  need_packages docker-registry skopeo docker.io podman runc hyperfine busybox-static python3 curl
+  dotnet build "$REPO_ROOT/src/Containers.Engine" -c Release -nologo -v q >/dev/null
+  work=$(mktemp -d "/var/tmp/bench-$1.XXXX")
+  engines=(ours dockerd podman)
+  declare -gA cli=(
+    [ours]="docker -H unix://$work/ours/engine.sock"
+    [dockerd]="docker -H unix://$work/dockerd/engine.sock"
+    [podman]="podman"
+  )
+  podman_private_config "$work"
+}

@@ -12,37 +12,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib.sh"
 runs=${1:-20}
-need_packages docker-registry skopeo docker.io podman runc hyperfine busybox-static python3
-dotnet build "$REPO_ROOT/src/Containers.Engine" -c Release -nologo -v q >/dev/null
-
-work=$(mktemp -d /var/tmp/bench-run.XXXX)
-engines=(ours dockerd podman)
-declare -A cli=(
-  [ours]="docker -H unix://$work/ours/engine.sock"
-  [dockerd]="docker -H unix://$work/dockerd/engine.sock"
-  [podman]="podman"
-)
-
-# Podman with private configuration and storage: runc, limits this host allows (its defaults exceed the hard limits),
-# cgroupfs and file events (no systemd here), k8s-file logs (no journald).
-export CONTAINERS_CONF=$work/podman/containers.conf CONTAINERS_STORAGE_CONF=$work/podman/storage.conf
-mkdir -p "$work/podman"
-cat >"$CONTAINERS_CONF" <<CONF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-log_driver = "k8s-file"
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-tmp_dir = "$work/podman/tmp"
-CONF
-cat >"$CONTAINERS_STORAGE_CONF" <<CONF
-[storage]
-driver = "overlay"
-graphroot = "$work/podman/root"
-runroot = "$work/podman/run"
-CONF
+three_engines run
 
 cleanup() {
   for e in "${engines[@]}"; do remove_all "$e" >/dev/null 2>&1 || true; done
@@ -63,20 +33,7 @@ remove_all() { # engine
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the figures are only comparable side by side)"
-echo "== image: busybox (static) in one layer, from a loopback registry"
-rootfs=$work/busybox-rootfs
-mkdir -p "$rootfs"/{bin,dev,etc,proc,sys,tmp}
-cp /bin/busybox "$rootfs/bin/"
-for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$rootfs/bin/$a"; done
-"$REPO_ROOT/bench/pull/make-image.sh" "$rootfs" "$work/busybox-oci" bench >/dev/null
-port=$(start_registry "$work")
-image=127.0.0.1:$port/bench/busybox:bench
-skopeo copy --quiet --dest-tls-verify=false "oci:$work/busybox-oci:bench" "docker://$image"
-"$REPO_ROOT/bench/pull/fresh-engine.sh" ours "$work" "$port"
-"$REPO_ROOT/bench/pull/fresh-engine.sh" dockerd "$work" "$port"
-${cli[ours]} pull -q "$image" >/dev/null
-${cli[dockerd]} pull -q "$image" >/dev/null
-podman pull -q --tls-verify=false "$image" >/dev/null
+busybox_on_three_engines "$work"
 for e in "${engines[@]}"; do
   out=$(${cli[$e]} run --rm --network none "$image" echo ok)
   [ "$out" = ok ] || { echo "$e: run --rm printed '$out', not ok" >&2; exit 1; }
@@ -84,11 +41,7 @@ done
 
 echo
 echo "== 1. run --rm --network none IMAGE true, end to end through the CLI ($runs runs each)"
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/run.json" \
-  -n ours "${cli[ours]} run --rm --network none $image true" \
-  -n dockerd "${cli[dockerd]} run --rm --network none $image true" \
-  -n podman "podman run --rm --network none $image true" >"$work/hyperfine.txt"
-print_ratios "$work/run.json"
+three_way "$work/run.json" run --rm --network none "$image" true
 python3 - "$work/run.json" <<'PY'
 import json, sys
 m = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}

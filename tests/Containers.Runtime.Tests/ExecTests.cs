@@ -56,6 +56,38 @@ public sealed class ExecTests : IDisposable
     }
 
     [Fact]
+    public unsafe void ExecWithATerminalGetsAPtyOfTheContainersOwnDevptsAsControllingTerminal()
+    {
+        string id = StartSleeper();
+        var process = f.Runtime.ContainerProcess(id);
+        process.Terminal = true;
+        process.ConsoleSize = new ConsoleSize { Height = 30, Width = 100 };
+        process.Args = ["sh", "-c", "tty; stty size; ps -o pid,tty,args | grep -c 'pts/0'"];
+        string socket = Path.Combine(Path.GetTempPath(), $"crt-tty-{Guid.NewGuid():N}"[..24] + ".sock");
+        using var console = Terminal.ConsoleSocket.Listen(socket);
+        int pid = f.Runtime.Exec(id, process, consoleSocket: socket);
+        int master = console.ReceiveMaster();
+        var output = new List<byte>();
+        var buffer = new byte[4096];
+        try
+        {
+            while (true) // until EIO: every holder of the slave has gone
+            {
+                nint n;
+                fixed (byte* p = buffer) n = Containers.Interop.Libc.read(master, p, buffer.Length);
+                if (n <= 0) break;
+                output.AddRange(buffer.AsSpan(0, (int)n));
+            }
+        }
+        finally { Containers.Interop.Libc.close(master); }
+        Assert.Equal(0, ContainerRuntime.WaitProcess(pid).ExitCode);
+        var lines = System.Text.Encoding.ASCII.GetString([.. output]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("/dev/pts/0", lines[0]); // the container's devpts instance: its first pty, whatever the host's count
+        Assert.Equal("30 100", lines[1]);
+        Assert.True(int.Parse(lines[2]) >= 2, "the shell and ps have the pty as their controlling terminal");
+    }
+
+    [Fact]
     public async Task ExecErrorsAreClear()
     {
         string id = StartSleeper();

@@ -33,9 +33,10 @@ public sealed class ExecInstance(string id, string containerId, ExecCreateReques
         }
     }
 
+    /// <summary>The process runs (unless it has already ended: its exit may be recorded before the start returns).</summary>
     public void Launched(ExecProcess process)
     {
-        lock (this) { Process = process; Pid = process.Pid; Running = true; }
+        lock (this) { Process = process; Pid = process.Pid; Running = ExitCode is null; }
     }
 
     public void Ended(int exitCode)

@@ -84,8 +84,11 @@ public sealed partial class ContainerService
         catch (Exception e) when (e is ContainerStartException or InvalidSpecException or ArgumentException or IOException or InvalidOperationException
             or Containers.Runtime.State.ContainerNotFoundException)
         {
-            var message = $"OCI runtime exec failed: exec failed: unable to start container process: {e.Message}: unknown";
-            var lower = e.Message.ToLowerInvariant();
+            // dockerd's rules (setExitCodeFromError): EACCES and EISDIR (with ": permission denied" added) 126, not found 127.
+            var reason = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
+            var message = $"OCI runtime exec failed: exec failed: unable to start container process: {reason}: unknown";
+            var lower = message.ToLowerInvariant();
+            if (lower.Contains("is a directory")) message += ": permission denied";
             exec.Ended(lower.Contains("permission denied") || lower.Contains("is a directory") ? 126
                 : lower.Contains("executable file not found") || lower.Contains("no such file or directory") ? 127 : 126);
             if (!attached) throw new InvalidParameterException(message);
@@ -158,7 +161,7 @@ public sealed partial class ContainerService
         if (config.User.Length > 0)
         {
             try { process.User = UserResolver.Resolve(Path.Combine(runner.BundleOf(record.Id), "rootfs"), config.User); }
-            catch (ArgumentException e) { throw new InvalidSpecException(e.Message); }
+            catch (ArgumentException e) { throw new InvalidSpecException(e.Message.Replace($" (Parameter '{e.ParamName}')", "")); }
         }
         if (config.Privileged)
         {

@@ -99,7 +99,7 @@ public static unsafe class ContainerInit
             close(mnt);
             Rlimits.Apply(proc.Rlimits, Warn);
             if (proc.OomScoreAdj is { } adj) File.WriteAllText("/proc/self/oom_score_adj", adj.ToString());
-            Check(chdir(proc.Cwd), $"chdir to cwd {proc.Cwd}");
+            ChangeToCwd(proc.Cwd);
             plan.ResolveExecutable();
             if (console >= 0) Terminal.Pty.SetupForExec(console, proc.ConsoleSize);
             channel.Send(SyncKind.Ready); // sync 4
@@ -187,7 +187,7 @@ public static unsafe class ContainerInit
             File.WriteAllText("/proc/sys/" + key.Replace('.', '/'), value);
         }
         root.FinishRoot();
-        Check(chdir(proc.Cwd), $"chdir to cwd {proc.Cwd}");
+        ChangeToCwd(proc.Cwd);
         plan.ResolveExecutable();
         return (plan, fifo, spec.Annotations?.GetValueOrDefault(InitAnnotation) == "true");
     }
@@ -243,6 +243,21 @@ public static unsafe class ContainerInit
         }
         foreach (var r in forward) r.Dispose();
         return exitCode;
+    }
+
+    /// <summary>chdir to process.cwd, failing in runc's words (Docker maps "no such file or directory" to 127).</summary>
+    private static void ChangeToCwd(string cwd)
+    {
+        if (chdir(cwd) == 0) return;
+        int errno = Errno;
+        string reason = errno switch
+        {
+            ENOENT => "no such file or directory",
+            20 => "not a directory",
+            13 => "permission denied",
+            _ => $"errno {errno}",
+        };
+        throw new InvalidSpecException($"chdir to cwd (\"{cwd}\") set in config.json failed: {reason}");
     }
 
     private static unsafe int sethostname_(byte* p, nint n) => sethostname(p, n);

@@ -18,16 +18,27 @@ internal sealed partial class ExecPlan(ProcessSpec proc, Seccomp? seccomp, ulong
     public void ResolveExecutable()
     {
         string arg0 = proc.Args![0];
-        if (arg0.Contains('/')) { executable = arg0; if (!File.Exists(arg0)) throw new SyscallException($"exec: {arg0}", ENOENT); return; }
+        if (arg0.Contains('/'))
+        {
+            // runc's words for what cannot be executed (the engine maps them to Docker's 127 and 126).
+            executable = arg0;
+            if (Directory.Exists(arg0)) throw new InvalidSpecException($"exec: \"{arg0}\": is a directory");
+            if (!File.Exists(arg0)) throw new InvalidSpecException($"exec: \"{arg0}\": stat {arg0}: no such file or directory");
+            if (!IsExecutable(arg0)) throw new InvalidSpecException($"exec: \"{arg0}\": permission denied");
+            return;
+        }
         string path = proc.Env?.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? DefaultPath;
         foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             string candidate = Path.Combine(dir, arg0);
-            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            if (File.Exists(candidate) && IsExecutable(candidate))
             { executable = candidate; return; }
         }
         throw new InvalidSpecException($"exec: \"{arg0}\": executable file not found in $PATH");
     }
+
+    private static bool IsExecutable(string path) =>
+        (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     public unsafe void Execute()
     {

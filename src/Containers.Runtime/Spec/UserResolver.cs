@@ -10,8 +10,8 @@ public static class UserResolver
     {
         string userPart = string.IsNullOrEmpty(user) ? "0" : user.Split(':', 2)[0];
         string? groupPart = user?.Contains(':') == true ? user.Split(':', 2)[1] : null;
-        var passwd = ReadDb(Path.Combine(rootfs, "etc/passwd"));
-        var groups = ReadDb(Path.Combine(rootfs, "etc/group"));
+        var passwd = ReadDb(Init.SecureJoin.Resolve(rootfs, "/etc/passwd")); // in scope: a link in the image never leads to the host's
+        var groups = ReadDb(Init.SecureJoin.Resolve(rootfs, "/etc/group"));
 
         // passwd: name:x:uid:gid:gecos:home:shell
         string[]? entry = uint.TryParse(userPart, out uint numericUid)

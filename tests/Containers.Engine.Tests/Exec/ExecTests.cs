@@ -41,6 +41,12 @@ public sealed class ExecTests(ImageApiFixture fixture) : IClassFixture<ImageApiF
         Assert.Equal("1 /tmp 65534\n", await Docker("exec", "-e", "A=1", "-w", "/tmp", "-u", "nobody", web, "sh", "-c", "echo $A $(pwd) $(id -u)"));
         var (code, stdout, stderr) = await Try("exec", web, "sh", "-c", "echo out; echo err >&2");
         Assert.Equal((0, "out\n", "err\n"), (code, stdout, stderr));
+
+        // The user is looked up in the container's /etc/passwd, in scope: a link climbing out of it finds nothing of the host's.
+        await Docker("exec", web, "sh", "-c", "rm /etc/passwd && ln -s ../../../../../../../../../../etc/passwd /etc/passwd");
+        (code, stdout, _) = await Try("exec", "-u", "daemon", web, "id", "-u");
+        Assert.Equal(126, code); // the host's daemon (uid 1) would have run `id -u` and printed 1
+        Assert.StartsWith("OCI runtime exec failed: exec failed: unable to start container process: ", stdout);
         await Docker("rm", "-f", web);
     }
 
@@ -53,7 +59,14 @@ public sealed class ExecTests(ImageApiFixture fixture) : IClassFixture<ImageApiF
         var (code, stdout, _) = await Try("exec", web, "nosuch");
         Assert.Equal(127, code);
         Assert.Contains("OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH: unknown", stdout);
-        Assert.Equal(126, (await Try("exec", web, "/etc/nonce")).ExitCode); // a file that is not executable
+        (code, stdout, _) = await Try("exec", web, "/etc/nonce"); // a file that is not executable
+        Assert.Equal((126, "OCI runtime exec failed: exec failed: unable to start container process: exec: \"/etc/nonce\": permission denied: unknown\r\n"), (code, stdout));
+        (code, stdout, _) = await Try("exec", web, "/etc");
+        Assert.Equal(126, code);
+        Assert.Contains("exec: \"/etc\": is a directory: unknown: permission denied", stdout);
+        (code, stdout, _) = await Try("exec", "-w", "/nosuch", web, "true");
+        Assert.Equal(127, code);
+        Assert.Contains("chdir to cwd (\"/nosuch\") set in config.json failed: no such file or directory", stdout);
         await Docker("rm", "-f", web);
     }
 
@@ -149,6 +162,35 @@ public sealed class ExecTests(ImageApiFixture fixture) : IClassFixture<ImageApiF
         await Assert.ThrowsAsync<ContainersConflictException>(() => client.StartExecDetachedAsync(sleeper)); // started once only
         await client.RemoveContainerAsync(web, force: true);
         await Assert.ThrowsAsync<ContainersNotFoundException>(() => client.InspectExecAsync(id)); // gone with its container
+    }
+
+    [Fact]
+    public async Task Execs_nobody_waits_for_are_reaped_with_their_exit_code_kept_and_leave_no_descriptor()
+    {
+        var web = await StartWebAsync();
+        using var client = fixture.Engine.CreateClient();
+        await Docker("exec", web, "true"); // the first exec's one-time costs (thread pool, JIT) out of the count
+        int before = Directory.GetFiles($"/proc/{fixture.Engine.Pid}/fd").Length;
+        var ids = new List<string>();
+        for (int i = 0; i < 10; i++)
+        {
+            var id = await client.CreateExecAsync(web, new ExecCreateRequest { Cmd = ["sh", "-c", $"exit {i + 1}"] });
+            await client.StartExecDetachedAsync(id);
+            ids.Add(id);
+        }
+        await Poll.UntilAsync(async () =>
+        {
+            foreach (var id in ids) if ((await client.InspectExecAsync(id)).Running) return false;
+            return true;
+        }, "the detached execs to end");
+        for (int i = 0; i < ids.Count; i++) Assert.Equal(i + 1, (await client.InspectExecAsync(ids[i])).ExitCode);
+        var zombies = Directory.GetDirectories("/proc").Select(d => Path.Combine(d, "stat")).Where(File.Exists)
+            .Select(f => { try { return File.ReadAllText(f); } catch (IOException) { return ""; } })
+            .Where(stat => stat.Length > 0 && stat[(stat.LastIndexOf(')') + 2)..].Split(' ') is [ "Z", var parent, ..] && parent == fixture.Engine.Pid.ToString())
+            .ToList();
+        Assert.Empty(zombies);
+        await Poll.UntilAsync(() => Task.FromResult(Directory.GetFiles($"/proc/{fixture.Engine.Pid}/fd").Length <= before + 2), "the execs' descriptors to close");
+        await Docker("rm", "-f", web);
     }
 
     [Fact]
