@@ -311,6 +311,24 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
     }
 
     [Fact]
+    public async Task With_the_native_storage_driver_diff_and_cp_work_too()
+    {
+        await using var engine = await EngineProcess.StartAsync("--storage-driver", "native");
+        var host = "unix://" + engine.SocketPath;
+        var name = Unique("native");
+        await DockerCli.RunOkAsync(host, "run", "--name", name, Image, "sh", "-c", "echo new > /added.txt; echo more >> /etc/nonce; busybox rm /bin/ls");
+        var lines = (await DockerCli.RunOkAsync(host, "diff", name)).Trim().Split('\n');
+        Assert.Equal(["A /added.txt", "C /bin", "D /bin/ls", "C /etc", "C /etc/nonce"], lines); // parents first, as Docker walks
+
+        var file = Path.Combine(_host, "in.txt");
+        File.WriteAllText(file, "native\n");
+        await DockerCli.RunOkAsync(host, "cp", file, $"{name}:/etc/in.txt");
+        await DockerCli.RunOkAsync(host, "cp", $"{name}:/etc/in.txt", Path.Combine(_host, "out.txt"));
+        Assert.Equal("native\n", File.ReadAllText(Path.Combine(_host, "out.txt")));
+        await DockerCli.RunOkAsync(host, "rm", name);
+    }
+
+    [Fact]
     public async Task Docker_export_is_a_tar_of_the_merged_root_filesystem()
     {
         var name = await RunScript("echo exported > /added.txt");
