@@ -72,6 +72,9 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
         File.WriteAllText(Path.Combine(tree, "sub", "run.sh"), "#!/bin/sh\n");
         File.SetUnixFileMode(Path.Combine(tree, "sub", "run.sh"), (UnixFileMode)0b111_101_101);
         File.CreateSymbolicLink(Path.Combine(tree, "link"), "sub/run.sh");
+        var large = new byte[6 << 20]; // above the engine's 4 MiB limit for JSON bodies: an upload has none
+        Random.Shared.NextBytes(large);
+        File.WriteAllBytes(Path.Combine(tree, "large.bin"), large);
 
         var name = Unique("cp");
         await Docker("run", "-d", "--name", name, Image, "sleep", "300");
@@ -89,6 +92,7 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
             Assert.Equal("#!/bin/sh\n", File.ReadAllText(Path.Combine(output, "tree", "sub", "run.sh")));
             Assert.Equal((UnixFileMode)0b111_101_101, Mode(Path.Combine(output, "tree", "sub", "run.sh")));
             Assert.Equal("sub/run.sh", new FileInfo(Path.Combine(output, "tree", "link")).LinkTarget);
+            Assert.Equal(large, File.ReadAllBytes(Path.Combine(output, "tree", "large.bin")));
 
             // "dir/." copies the contents, not the directory.
             var contents = _host.Sub("contents");
