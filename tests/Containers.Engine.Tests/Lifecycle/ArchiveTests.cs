@@ -333,6 +333,23 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
     }
 
     [Fact]
+    public async Task A_killed_engines_temporary_mounts_are_removed_when_it_starts_again()
+    {
+        using var directory = new TempDirectory();
+        await using (var first = await EngineProcess.StartInAsync(directory, [])) { }
+        var leftover = Path.Combine(directory, "exec", "mounts", "leftover");
+        Directory.CreateDirectory(leftover);
+        Containers.Snapshots.Mounter.Mount([new Containers.Snapshots.MountSpec("bind", _host.Sub("source"), ["rbind"])], leftover);
+        Assert.Contains(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(leftover, StringComparison.Ordinal));
+
+        await using var second = await EngineProcess.StartInAsync(directory, []);
+        for (var waited = 0; !second.Output.Contains("Engine started") && waited < 200; waited++) await Task.Delay(100); // restore runs after the socket answers
+        Assert.Contains("Engine started", second.Output);
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(leftover, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(leftover));
+    }
+
+    [Fact]
     public async Task Docker_export_is_a_tar_of_the_merged_root_filesystem()
     {
         var name = await RunScript("echo exported > /added.txt");
