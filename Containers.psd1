@@ -31,6 +31,7 @@
         'Get-ContainerLog'
         'Invoke-ContainerImage'
         'Enter-Container'
+        'Get-ContainerProcess'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -263,8 +263,32 @@ public sealed class ContainerState
     public string StartedAt { get; set; } = ZeroTime;
     public string FinishedAt { get; set; } = ZeroTime;
 
+    /// <summary>Only for a container with a health check (absent otherwise, as in Docker).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Health? Health { get; set; }
+
     /// <summary>Docker's rendering of "never" (Go's zero time).</summary>
     public const string ZeroTime = "0001-01-01T00:00:00Z";
+}
+
+/// <summary><c>State.Health</c>: the health check's verdict and its last results.</summary>
+public sealed class Health
+{
+    /// <summary>starting, healthy or unhealthy.</summary>
+    public string Status { get; set; } = "starting";
+    public int FailingStreak { get; set; }
+
+    /// <summary>The last five probe results, oldest first.</summary>
+    public List<HealthcheckResult> Log { get; set; } = [];
+}
+
+/// <summary>One run of a health check: its exit code (-1 when it could not run or timed out) and its output, cut at 4 KiB.</summary>
+public sealed class HealthcheckResult
+{
+    public string Start { get; set; } = "";
+    public string End { get; set; } = "";
+    public int ExitCode { get; set; }
+    public string Output { get; set; } = "";
 }
 
 /// <summary><c>GET /containers/{id}/json</c>, in Docker's shape.</summary>

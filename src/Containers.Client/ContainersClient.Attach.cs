@@ -49,6 +49,16 @@ public sealed partial class ContainersClient
     {
         var query = $"stream=1&stdin={(stdin ? 1 : 0)}&stdout={(stdout ? 1 : 0)}&stderr={(stderr ? 1 : 0)}&logs={(logs ? 1 : 0)}";
         if (detachKeys is not null) query += "&detachKeys=" + Uri.EscapeDataString(detachKeys);
+        return await HijackAsync($"containers/{Uri.EscapeDataString(idOrName)}/attach?{query}", null, cancel);
+    }
+
+    /// <summary>
+    /// A POST on its own connection with <c>Upgrade: tcp</c> (and an optional JSON body, as the docker CLI sends exec
+    /// start), handed over as a stream once the engine answers 101. HttpClient does not hand over a 101, so the request is
+    /// written by hand; an error answer becomes the engine's typed exception.
+    /// </summary>
+    private async Task<ContainerAttachment> HijackAsync(string pathAndQuery, byte[]? jsonBody, CancellationToken cancel)
+    {
         Stream connection;
         try
         {
@@ -61,9 +71,10 @@ public sealed partial class ContainersClient
         try
         {
             var host = Endpoint.IsUnix ? "docker" : $"{Endpoint.Host}:{Endpoint.Port}";
-            var request = $"POST /{Prefix}containers/{Uri.EscapeDataString(idOrName)}/attach?{query} HTTP/1.1\r\nHost: {host}\r\n" +
-                          "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n";
-            await connection.WriteAsync(Encoding.ASCII.GetBytes(request), cancel);
+            var content = jsonBody is null ? "Content-Length: 0\r\n" : $"Content-Type: application/json\r\nContent-Length: {jsonBody.Length}\r\n";
+            var request = $"POST /{Prefix}{pathAndQuery} HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n{content}\r\n";
+            byte[] bytes = [.. Encoding.ASCII.GetBytes(request), .. jsonBody ?? []];
+            await connection.WriteAsync(bytes, cancel);
             await connection.FlushAsync(cancel);
             var head = await ReadHeadAsync(connection, cancel);
             var status = (HttpStatusCode)int.Parse(head[0].Split(' ')[1], CultureInfo.InvariantCulture);

@@ -13,7 +13,7 @@ try { Containers.Interop.Arch.EnsureSupported(); }
 catch (PlatformNotSupportedException e) { Console.Error.WriteLine($"containers-runtime: {e.Message}"); return 1; }
 if (args.Length > 0 && args[0] == "init") return ContainerInit.Run(args[1], args[2], args.Length > 3 ? args[3] : null);
 if (args.Length > 0 && args[0] == "shim") return Shim.Run(args, Environment.ProcessPath!);
-if (args.Length > 0 && args[0] == "exec-init") return ContainerInit.RunExec(args[1], args[2], args[3]);
+if (args.Length > 0 && args[0] == "exec-init") return ContainerInit.RunExec(args[1], args[2], args[3], args.Length > 4 ? args[4] : null);
 if (args.Length > 0 && args[0] == "reap") return Shim.Reap(args);
 
 CommandLine cl;
@@ -110,8 +110,6 @@ try
         }
         case "exec":
         {
-            RejectConsole(cl);
-            if (cl.Has("tty")) throw new NotSupportedException("exec --tty is not implemented yet");
             string id = cl.Id();
             ProcessSpec process;
             if (cl.Get("process") is { } processFile)
@@ -120,7 +118,7 @@ try
             else
             {
                 process = runtime.ContainerProcess(id);
-                process.Terminal = false;
+                process.Terminal = cl.Has("tty");
                 process.Args = cl.Positionals.Skip(1).ToList();
                 if (process.Args.Count == 0) throw new UsageException("exec needs a command after the container id");
                 if (cl.Get("cwd") is { } cwd) process.Cwd = cwd;
@@ -133,7 +131,9 @@ try
                     process.User = new UserSpec { Uid = uid, Gid = parts.Length > 1 ? uint.Parse(parts[1]) : 0 };
                 }
             }
-            int pid = runtime.Exec(id, process);
+            // As runc: a terminal needs --console-socket, which receives the pty master.
+            if (process.Terminal && cl.Get("console-socket") is null) throw new UsageException("exec with a terminal needs --console-socket");
+            int pid = runtime.Exec(id, process, consoleSocket: cl.Get("console-socket"));
             if (cl.Get("pid-file") is { } pidFile) File.WriteAllText(pidFile, pid.ToString());
             if (cl.Has("detach")) return 0;
             return ContainerRuntime.WaitProcess(pid).ExitCode;
@@ -161,12 +161,6 @@ static string JsonLogLine(string level, string message)
         w.WriteEndObject();
     }
     return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-}
-
-static void RejectConsole(CommandLine cl)
-{
-    if (cl.Get("console-socket") is not null)
-        throw new NotSupportedException("exec --console-socket (a terminal for exec) is not implemented yet");
 }
 
 static int ParseSignal(string text)

@@ -142,13 +142,16 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
     /// <summary>
     /// runc exec: starts <paramref name="process"/> inside the running container (its namespaces, cgroup, seccomp filter)
     /// and returns its host PID once it is about to exec. The caller is its parent: reap it with <see cref="WaitProcess"/>.
+    /// With process.terminal its stdio is a pty from the container's /dev/pts, and the master goes to
+    /// <paramref name="consoleSocket"/> (a <see cref="Terminal.ConsoleSocket"/> listening; receive it after this returns).
     /// </summary>
-    public int Exec(string id, ProcessSpec process, int stdin = 0, int stdout = 1, int stderr = 2)
+    public int Exec(string id, ProcessSpec process, int stdin = 0, int stdout = 1, int stderr = 2, string? consoleSocket = null)
     {
         var record = store.Load(id);
         string status = StatusOf(record);
         if (status != Status.Running) throw new InvalidContainerStateException(id, status, "exec in");
         if (process.Args is null || process.Args.Count == 0) throw new ArgumentException("exec needs a command (process.args is empty)", nameof(process));
+        if (process.Terminal && consoleSocket is null) throw new ArgumentException("exec with process.terminal needs a console socket", nameof(consoleSocket));
         var spec = SpecFile.Load(record.Bundle);
         string nsDir = $"/proc/{record.Pid}/ns/";
         var namespaces = (spec.Linux?.Namespaces ?? []).Where(n => n.Type != "mount")
@@ -157,7 +160,9 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
         File.WriteAllBytes(processJson, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(process, SpecJsonContext.Default.ProcessSpec));
         try
         {
-            return InitLauncher.SpawnAndHandshake(InitPath, ["containers-runtime", "exec-init", record.Bundle, processJson, nsDir + "mnt"],
+            string[] argv = ["containers-runtime", "exec-init", record.Bundle, processJson, nsDir + "mnt",
+                .. process.Terminal ? [Path.GetFullPath(consoleSocket!)] : Array.Empty<string>()];
+            return InitLauncher.SpawnAndHandshake(InitPath, argv,
                 namespaces, CgroupFor(record), stdin, stdout, stderr, warn);
         }
         finally { File.Delete(processJson); }
@@ -273,6 +278,20 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
     public List<int> Pids(string id) => CgroupFor(store.Load(id)).Pids();
 
     public CgroupStats Stats(string id) => CgroupFor(store.Load(id)).Stats();
+
+    /// <summary>
+    /// runc update: writes the limits <paramref name="resources"/> sets into the cgroup of a created, running or paused
+    /// container (the others stay as they are); returns what the kernel could not enforce here.
+    /// </summary>
+    public List<string> Update(string id, ResourcesSpec resources)
+    {
+        var record = store.Load(id);
+        string status = StatusOf(record);
+        if (status == Status.Stopped) throw new InvalidContainerStateException(id, status, "update");
+        var warnings = new List<string>();
+        CgroupFor(record).Apply(resources, warnings.Add);
+        return warnings;
+    }
 
     /// <summary>runc delete: refuses a running container unless forced (then SIGKILL); removes cgroup and state.</summary>
     public void Delete(string id, bool force = false)

@@ -38,11 +38,13 @@ public sealed class ResourceAndSecurityTests : IDisposable
         f.Runtime.Start(id);
         RuntimeFixture.WaitForText(outPath, "ready");
         var stats = f.Runtime.Stats(id);
-        Assert.InRange(stats.MemoryUsage, 20L << 20, 256L << 20);
-        Assert.Equal(256L << 20, stats.MemoryLimit);
-        Assert.True(stats.CpuUsageNanos > 0);
-        Assert.Equal(2, stats.Pids); // sh and sleep
-        Assert.Equal(50, stats.PidsLimit);
+        Assert.InRange(stats.Memory.Usage, 20UL << 20, 256UL << 20);
+        Assert.Equal(256UL << 20, stats.Memory.Limit);
+        Assert.True(stats.Memory.Stat.ContainsKey(stats.Unified ? "inactive_file" : "total_inactive_file"));
+        Assert.True(stats.Cpu.TotalNanos > 0);
+        Assert.True(stats.Cpu.UserNanos + stats.Cpu.KernelNanos > 0);
+        Assert.Equal(2UL, stats.Pids); // sh and sleep
+        Assert.Equal(50UL, stats.PidsLimit);
         Assert.Equal(2, f.Runtime.Pids(id).Count);
     }
 

@@ -2,15 +2,13 @@
 BeforeAll {
     Import-Module "$PSScriptRoot/../../artifacts/module/Containers/Containers.psd1" -Force
     Import-Module "$PSScriptRoot/TestEngine.psm1" -Force
-    $script:Engine = Start-TestEngine
-    $script:Registry = Start-TestRegistry
-    Connect-ContainerEngine -Uri $Engine.Uri | Out-Null
-    Invoke-ImagePull $Registry.Image | Out-Null
+    $script:Session = Start-TestSession
+    $script:Engine = $Session.Engine
+    $script:Registry = $Session.Registry
 }
 
 AfterAll {
-    Stop-TestEngine $script:Engine
-    Stop-TestRegistry $script:Registry
+    Stop-TestSession $script:Session
 }
 
 Describe 'New-Container and Get-Container' {

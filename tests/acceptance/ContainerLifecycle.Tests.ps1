@@ -5,10 +5,9 @@ BeforeAll {
     $script:ModulePath = "$PSScriptRoot/../../artifacts/module/Containers/Containers.psd1"
     Import-Module $ModulePath -Force
     Import-Module "$PSScriptRoot/TestEngine.psm1" -Force
-    $script:Engine = Start-TestEngine
-    $script:Registry = Start-TestRegistry
-    Connect-ContainerEngine -Uri $Engine.Uri | Out-Null
-    Invoke-ImagePull $Registry.Image | Out-Null
+    $script:Session = Start-TestSession
+    $script:Engine = $Session.Engine
+    $script:Registry = $Session.Registry
 
     # A container that runs until it is stopped.
     function New-Sleeper([string] $Name) {
@@ -17,8 +16,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Stop-TestEngine $script:Engine
-    Stop-TestRegistry $script:Registry
+    Stop-TestSession $script:Session
 }
 
 Describe 'Start-Container' {
@@ -39,6 +37,16 @@ Describe 'Start-Container' {
         $failures | Should -BeNullOrEmpty
         $verbose.Message | Should -Contain 'Container lc-start is already running.'
         (Get-Container lc-start).State | Should -Be 'running'
+    }
+}
+
+Describe 'Start-Container -Attach' {
+    It 'writes the output and leaves the exit code in $LASTEXITCODE with -Attach' {
+        $output = New-Container $Registry.Image -Name lc-attach -NetworkMode none -- sh -c 'echo one; echo two; exit 3' |
+            Start-Container -Attach
+        $output | Should -Be @('one', 'two')
+        $LASTEXITCODE | Should -Be 3
+        (Get-Container lc-attach -All).State | Should -Be 'exited'
     }
 }
 

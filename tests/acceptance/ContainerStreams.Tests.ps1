@@ -2,17 +2,15 @@
 BeforeAll {
     Import-Module "$PSScriptRoot/../../artifacts/module/Containers/Containers.psd1" -Force
     Import-Module "$PSScriptRoot/TestEngine.psm1" -Force
-    $script:Engine = Start-TestEngine
-    $script:Registry = Start-TestRegistry
-    Connect-ContainerEngine -Uri $Engine.Uri | Out-Null
-    Invoke-ImagePull $Registry.Image | Out-Null
+    $script:Session = Start-TestSession
+    $script:Engine = $Session.Engine
+    $script:Registry = $Session.Registry
     $script:Image = $Registry.Image
 }
 
 AfterAll {
     Get-Container -All | Remove-Container -Force -Confirm:$false -ErrorAction SilentlyContinue
-    Stop-TestEngine $script:Engine
-    Stop-TestRegistry $script:Registry
+    Stop-TestSession $script:Session
 }
 
 Describe 'Invoke-ContainerImage' {

@@ -18,6 +18,17 @@ function Start-TestEngine {
 }
 
 function Stop-TestEngine([Parameter(Mandatory)] $Engine) {
+    # Containers outlive their engine by design: remove them first, so no test leaves processes or mounts behind.
+    if (-not $Engine.Process.HasExited) {
+        $socket = $Engine.Uri -replace '^unix://', ''
+        try {
+            # Assigned first: Invoke-RestMethod writes a JSON array as one object, foreach over a variable enumerates it.
+            $containers = Invoke-RestMethod -UnixSocket $socket -Uri 'http://localhost/containers/json?all=1'
+            foreach ($c in $containers) {
+                Invoke-RestMethod -UnixSocket $socket -Method Delete -Uri "http://localhost/containers/$($c.Id)?force=1" | Out-Null
+            }
+        } catch { Write-Warning "could not remove the test engine's containers: $_" }
+    }
     if (-not $Engine.Process.HasExited) { & kill -TERM $Engine.Process.Id; $Engine.Process.WaitForExit(20000) | Out-Null }
     Remove-Item -Recurse -Force $Engine.Directory -ErrorAction SilentlyContinue
 }
@@ -45,4 +56,20 @@ function Stop-TestRegistry([Parameter(Mandatory)] $Registry) {
     Remove-Item -Recurse -Force $Registry.Directory -ErrorAction SilentlyContinue
 }
 
-Export-ModuleMember -Function Start-TestEngine, Stop-TestEngine, Start-TestRegistry, Stop-TestRegistry
+
+# What most test files start with: a private engine and registry, the Containers module (imported by the caller)
+# connected to that engine, and the test image pulled. Stop-TestSession ends both.
+function Start-TestSession {
+    $engine = Start-TestEngine
+    $registry = Start-TestRegistry
+    Connect-ContainerEngine -Uri $engine.Uri | Out-Null
+    Invoke-ImagePull $registry.Image | Out-Null
+    [pscustomobject]@{ Engine = $engine; Registry = $registry }
+}
+
+function Stop-TestSession([Parameter(Mandatory)] $Session) {
+    Stop-TestEngine $Session.Engine
+    Stop-TestRegistry $Session.Registry
+}
+
+Export-ModuleMember -Function Start-TestEngine, Stop-TestEngine, Start-TestRegistry, Stop-TestRegistry, Start-TestSession, Stop-TestSession

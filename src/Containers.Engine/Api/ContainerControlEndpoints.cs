@@ -56,11 +56,8 @@ public static class ContainerControlEndpoints
 
     private static IResult Resize(string id, HttpRequest request, ContainerService containers)
     {
-        var height = request.Integer("h") ?? 0;
-        var width = request.Integer("w") ?? 0;
-        if (height is < 0 or > ushort.MaxValue || width is < 0 or > ushort.MaxValue)
-            throw new InvalidParameterException($"invalid terminal size {width}x{height}");
-        containers.Resize(id, (ushort)width, (ushort)height);
+        var (width, height) = request.TerminalSize();
+        containers.Resize(id, width, height);
         return Results.Ok();
     }
 

@@ -6,13 +6,11 @@ using Containers.Engine.Lifecycle;
 namespace Containers.Engine.Api;
 
 /// <summary>
-/// <c>/containers</c>: create, list, inspect, rename, remove and prune; what is not built yet (exec, stats...)
-/// answers 501 saying so, rather than a puzzling 404. Running them: <see cref="ContainerControlEndpoints"/>.
+/// <c>/containers</c>: create, list, inspect, rename, remove and prune. Running them: <see cref="ContainerControlEndpoints"/>;
+/// their streams, exec, resources and files: the other <c>Container*Endpoints</c> and <see cref="ExecEndpoints"/>.
 /// </summary>
 public static class ContainerEndpoints
 {
-    private static readonly string[] NotYet = ["top", "update", "exec", "stats"];
-
     public static void MapContainerEndpoints(this IEndpointRouteBuilder routes)
     {
         var containers = routes.MapGroup("/containers");
@@ -22,8 +20,6 @@ public static class ContainerEndpoints
         containers.MapPost("/{id}/rename", Rename);
         containers.MapDelete("/{id}", RemoveAsync);
         containers.MapPost("/prune", PruneAsync);
-        foreach (var action in NotYet)
-            containers.MapMethods($"/{{id}}/{action}", ["GET", "POST", "PUT", "HEAD"], (string id, ContainerService service) => NotImplemented(id, action, service));
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ContainerService containers)
@@ -57,10 +53,4 @@ public static class ContainerEndpoints
 
     private static async Task<IResult> PruneAsync(HttpRequest request, ContainerService containers) =>
         Results.Json(await containers.PruneAsync(FilterArgs.FromJson(request.Query["filters"])), ApiJson.Context.ContainersPruneResponse);
-
-    private static IResult NotImplemented(string id, string action, ContainerService containers)
-    {
-        containers.RefuseNotImplemented(id, action);
-        return Results.Empty;
-    }
 }

@@ -16,11 +16,16 @@ public static class JsonBody
 
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-        if (buffer.Length == 0) return null;
-        buffer.Position = 0;
+        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), type);
+    }
+
+    /// <summary>A body already read (e.g. taken off an upgraded connection): empty is <c>null</c>, malformed JSON a 400.</summary>
+    public static T? Parse<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type) where T : class
+    {
+        if (body.IsEmpty) return null;
         try
         {
-            return await JsonSerializer.DeserializeAsync(buffer, type, request.HttpContext.RequestAborted);
+            return JsonSerializer.Deserialize(body, type);
         }
         catch (JsonException e)
         {

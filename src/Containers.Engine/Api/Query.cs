@@ -10,6 +10,10 @@ public static class Query
     public static bool Flag(this HttpRequest request, string name) =>
         request.Query[name].ToString().Trim().ToLowerInvariant() is not ("" or "0" or "no" or "false" or "none");
 
+    /// <summary>A boolean parameter that defaults to <paramref name="absent"/> when not given (dockerd's BoolValueOrDefault).</summary>
+    public static bool Flag(this HttpRequest request, string name, bool absent) =>
+        request.Query.ContainsKey(name) ? request.Flag(name) : absent;
+
     /// <summary>A string parameter, or null when absent or empty.</summary>
     public static string? Text(this HttpRequest request, string name) =>
         request.Query[name].ToString() is { Length: > 0 } value ? value : null;
@@ -22,5 +26,15 @@ public static class Query
         return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new Errors.InvalidParameterException($"invalid value for {name}: \"{text}\": not an integer");
+    }
+
+    /// <summary>The <c>h</c> and <c>w</c> of a resize (container or exec); sizes out of range are a 400.</summary>
+    public static (ushort Width, ushort Height) TerminalSize(this HttpRequest request)
+    {
+        var height = request.Integer("h") ?? 0;
+        var width = request.Integer("w") ?? 0;
+        if (height is < 0 or > ushort.MaxValue || width is < 0 or > ushort.MaxValue)
+            throw new Errors.InvalidParameterException($"invalid terminal size {width}x{height}");
+        return ((ushort)width, (ushort)height);
     }
 }

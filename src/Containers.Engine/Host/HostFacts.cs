@@ -57,7 +57,7 @@ public sealed class HostFacts
         return values;
     }
 
-    private static long ReadMemTotal()
+    internal static long ReadMemTotal()
     {
         foreach (var line in File.ReadLines("/proc/meminfo"))
         {

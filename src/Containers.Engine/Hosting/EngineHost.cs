@@ -83,6 +83,8 @@ public static class EngineHost
         app.MapContainerControlEndpoints();
         app.MapContainerFilesystemEndpoints();
         app.MapContainerStreamEndpoints();
+        app.MapContainerResourceEndpoints();
+        app.MapExecEndpoints();
         app.MapUnservedEndpoints();
         app.MapFallback((HttpContext context) => ErrorHandling.WriteErrorAsync(context, 404,
             $"page not found: {context.Request.Method} {context.Items[ApiVersioning.OriginalPathKey] as string ?? context.Request.Path.Value}"));

@@ -44,6 +44,7 @@ public static class Listeners
                 {
                     o.Protocols = HttpProtocols.Http1;
                     o.Use(HalfClose.Middleware);
+                    o.Use(UpgradeWithBody.Middleware);
                 });
                 continue;
             }
@@ -53,6 +54,7 @@ public static class Listeners
                 o.Protocols = HttpProtocols.Http1;
                 o.Use(HalfClose.Middleware);
                 if (settings.Tls) o.UseHttps(Https(settings));
+                o.Use(UpgradeWithBody.Middleware); // after TLS: it reads the decrypted request
             });
         }
     }

@@ -7,7 +7,8 @@ namespace Containers.Engine.Lifecycle;
 /// <summary>
 /// Docker's rules for what a container runs, from its create request and its image: the request's Entrypoint replaces
 /// the image's and then drops the image's Cmd; the request's Cmd replaces the image's; Env is the image's with the
-/// request's variables added or replacing by name; WorkingDir, User and StopSignal fall back to the image's; labels merge.
+/// request's variables added or replacing by name; WorkingDir, User and StopSignal fall back to the image's; labels merge;
+/// the health check is the request's with every unset field (no test, zero durations or retries) taken from the image's.
 /// </summary>
 public static class ContainerConfigMerger
 {
@@ -51,10 +52,24 @@ public static class ContainerConfigMerger
             Labels = labels,
             StopSignal = request.StopSignal ?? image?.StopSignal,
             StopTimeout = request.StopTimeout,
-            Healthcheck = request.Healthcheck,
+            Healthcheck = MergeHealthcheck(request.Healthcheck, image?.Healthcheck),
             ExposedPorts = request.ExposedPorts,
             Volumes = request.Volumes,
         };
         return (config, command[0], command.Skip(1).ToList());
+    }
+
+    private static HealthConfig? MergeHealthcheck(HealthConfig? request, Containers.Images.Manifests.HealthConfig? image)
+    {
+        if (image is null) return request;
+        return new HealthConfig
+        {
+            Test = request?.Test is { Count: > 0 } test ? test : image.Test,
+            Interval = request?.Interval is > 0 and var interval ? interval : image.Interval,
+            Timeout = request?.Timeout is > 0 and var timeout ? timeout : image.Timeout,
+            StartPeriod = request?.StartPeriod is > 0 and var startPeriod ? startPeriod : image.StartPeriod,
+            StartInterval = request?.StartInterval is > 0 and var startInterval ? startInterval : image.StartInterval,
+            Retries = request?.Retries is > 0 and var retries ? retries : image.Retries,
+        };
     }
 }

@@ -4,12 +4,12 @@ using Containers.Engine.Filtering;
 namespace Containers.Engine.Lifecycle;
 
 /// <summary>
-/// The <c>filters</c> of <c>GET /containers/json</c>: id, name, label, status, ancestor, exited, before, since.
+/// The <c>filters</c> of <c>GET /containers/json</c>: id, name, label, status, ancestor, exited, health, before, since.
 /// Values of one key are alternatives, keys must all match, and every <c>label</c> term must hold, as in Docker.
 /// </summary>
 public sealed class ContainerListFilter
 {
-    public static readonly string[] AcceptedKeys = ["id", "name", "label", "status", "ancestor", "exited", "before", "since"];
+    public static readonly string[] AcceptedKeys = ["id", "name", "label", "status", "ancestor", "exited", "health", "before", "since"];
 
     private readonly FilterArgs _filters;
     private readonly DateTimeOffset? _before;
@@ -35,6 +35,8 @@ public sealed class ContainerListFilter
             throw new InvalidParameterException($"invalid filter 'status={badStatus}'");
         if (filters.Get("exited").FirstOrDefault(v => !int.TryParse(v, out _)) is { } badCode)
             throw new InvalidParameterException($"invalid filter 'exited={badCode}'");
+        if (filters.Get("health").FirstOrDefault(v => !Health.HealthCheck.Statuses.Contains(v)) is { } badHealth)
+            throw new InvalidParameterException($"Unrecognised filter value for health: {badHealth}");
         DateTimeOffset? Anchor(string key) => filters.Get(key) is [var first, ..] ? resolve(first).Created : null;
         return new ContainerListFilter(filters, Anchor("before"), Anchor("since"));
     }
@@ -50,6 +52,7 @@ public sealed class ContainerListFilter
             && _filters.ExactMatch("status", status.Name)
             && (!_filters.Contains("ancestor") || _filters.Get("ancestor").Any(v => v == c.ImageName || v == c.ImageId
                 || c.ImageId.StartsWith("sha256:" + v, StringComparison.Ordinal) || c.ImageName == v + ":latest"))
+            && _filters.ExactMatch("health", c.State.Health?.Status ?? Health.HealthCheck.None)
             && (!_filters.Contains("exited") || (status == ContainerStatus.Exited && _filters.ExactMatch("exited", c.State.ExitCode.ToString())));
     }
 }

@@ -26,6 +26,7 @@ public sealed class ContainerRunner
     private readonly Snapshotter _snapshots;
     private readonly string _bundles;
     private readonly string _outputs;
+    private readonly string _consoles;
 
     public ContainerRunner(EngineSettings settings, Snapshotter snapshots, Action<string> warn)
     {
@@ -33,6 +34,7 @@ public sealed class ContainerRunner
         _bundles = Path.Combine(settings.ExecRoot, "containers");
         Directory.CreateDirectory(_bundles);
         _outputs = Path.Combine(settings.ExecRoot, "output");
+        _consoles = Directory.CreateDirectory(Path.Combine(settings.ExecRoot, "exec")).FullName;
         _runtime = new ContainerRuntime(Path.Combine(settings.ExecRoot, "runtime"), RuntimeBinary(), warn);
     }
 
@@ -46,6 +48,9 @@ public sealed class ContainerRunner
     }
 
     public string BundleOf(string id) => Path.Combine(_bundles, id);
+
+    /// <summary>Where an exec with a TTY receives its pty master while it starts (short: a socket path has at most 107 bytes).</summary>
+    public string ExecConsoleSocket(string execId) => Path.Combine(_consoles, execId[..16] + ".sock");
 
     /// <summary>
     /// Where attach reads the container's output: its json-file log, or with the none driver a capped file in exec-root.
@@ -144,6 +149,11 @@ public sealed class ContainerRunner
     public void Resume(string id) => _runtime.Resume(id);
 
     public List<int> Pids(string id) => _runtime.Pids(id);
+
+    public Containers.Runtime.Cgroups.CgroupStats Stats(string id) => _runtime.Stats(id);
+
+    /// <summary>New limits into a live container's cgroup; the runtime's warnings for what the host cannot enforce.</summary>
+    public List<string> UpdateResources(string id, ResourcesSpec resources) => _runtime.Update(id, resources);
 
     public void Resize(string id, ushort width, ushort height) => _runtime.Resize(id, width, height);
 

@@ -71,10 +71,12 @@ public sealed partial class ContainerService
             r.State = new ContainerState
             {
                 Status = ContainerStatus.Running.Name, Running = true, Pid = pid, StartedAt = now, FinishedAt = r.State.FinishedAt,
+                Health = StartingHealth(r),
             };
         });
         events.Publish(EventTypes.Container, "start", record.Id, Attributes(record));
         Monitor(record.Id, tracker);
+        StartHealthMonitor(record);
     }
 
     private string NetworkNamespaceOf(string other)
@@ -108,6 +110,7 @@ public sealed partial class ContainerService
     {
         using (await tracker.LockAsync())
         {
+            StopHealthMonitor(id);
             if (store.TryGet(id) is not { } record) return;
             try { runner.Cleanup(id); }
             catch (Exception e) { log.LogWarning("cleaning up after container {Id} failed: {Message}", id, e.Message); }
@@ -118,7 +121,7 @@ public sealed partial class ContainerService
                 r.State = new ContainerState
                 {
                     Status = ContainerStatus.Exited.Name, ExitCode = exit.ExitCode, OOMKilled = exit.OomKilled,
-                    StartedAt = r.State.StartedAt, FinishedAt = ContainerViews.Rfc3339(finished),
+                    StartedAt = r.State.StartedAt, FinishedAt = ContainerViews.Rfc3339(finished), Health = r.State.Health,
                 };
             });
             if (exit.OomKilled) events.Publish(EventTypes.Container, "oom", id, Attributes(record));
@@ -275,6 +278,7 @@ public sealed partial class ContainerService
             if (record.Status == ContainerStatus.Paused) throw new ConflictException($"Container {record.Id} is already paused");
             if (record.Status != ContainerStatus.Running) throw new ConflictException($"Container {record.Id} is not running");
             runner.Pause(record.Id);
+            StopHealthMonitor(record.Id);
             record = store.Update(record.Id, r => r.MoveTo(ContainerStatus.Paused));
             events.Publish(EventTypes.Container, "pause", record.Id, Attributes(record));
         }
@@ -296,6 +300,7 @@ public sealed partial class ContainerService
     {
         runner.Resume(record.Id);
         record = store.Update(record.Id, r => r.MoveTo(ContainerStatus.Running));
+        StartHealthMonitor(record);
         events.Publish(EventTypes.Container, "unpause", record.Id, Attributes(record));
     }
 
@@ -339,8 +344,13 @@ public sealed partial class ContainerService
             var status = runner.Status(record.Id);
             if (record.Status.IsRunning && status is RuntimeStatus.Running or RuntimeStatus.Paused)
             {
-                store.Update(record.Id, r => r.MoveTo(status == RuntimeStatus.Paused ? ContainerStatus.Paused : ContainerStatus.Running));
+                var adopted = store.Update(record.Id, r =>
+                {
+                    r.MoveTo(status == RuntimeStatus.Paused ? ContainerStatus.Paused : ContainerStatus.Running);
+                    r.State.Health = StartingHealth(r);
+                });
                 Monitor(record.Id, tracker);
+                if (adopted.Status == ContainerStatus.Running) StartHealthMonitor(adopted);
                 continue;
             }
             if (record.Status == ContainerStatus.Running || record.Status == ContainerStatus.Paused)

@@ -28,6 +28,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         var (config, path, args) = ContainerConfigMerger.Merge(request, image.Config.Config, request.Image!, id);
         var host = request.HostConfig ?? new HostConfig();
         if (host.NetworkMode.Length == 0) host.NetworkMode = "default";
+        Resources.ResourceRules.ApplyCreateDefaults(host);
         // As dockerd: the container's own log-opts win; the daemon's driver and options fill what it left empty.
         if (host.LogConfig.Type.Length == 0)
         {
@@ -73,7 +74,9 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     public ContainerInspect Inspect(string idOrName)
     {
         var record = store.Get(idOrName);
-        return ContainerViews.Inspect(record, store.DirectoryOf(record.Id), snapshots.Driver);
+        var view = ContainerViews.Inspect(record, store.DirectoryOf(record.Id), snapshots.Driver);
+        view.ExecIDs = ExecIdsOf(record.Id);
+        return view;
     }
 
     /// <summary>Counts for <c>/info</c>.</summary>
@@ -83,13 +86,6 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         var running = all.Count(c => c.Status == ContainerStatus.Running);
         var paused = all.Count(c => c.Status == ContainerStatus.Paused);
         return (all.Count, running, paused, all.Count - running - paused);
-    }
-
-    /// <summary>What the routes not built yet (exec, stats, archive...) answer: not found, else not implemented.</summary>
-    public void RefuseNotImplemented(string idOrName, string action)
-    {
-        store.Get(idOrName);
-        throw new FeatureNotImplementedException($"{action}: not implemented by this engine yet");
     }
 
     public void Rename(string idOrName, string newName)
@@ -125,10 +121,12 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     /// <summary>Removes a stopped container's run leftovers, snapshot, files and record; called under its gate.</summary>
     private void RemoveLocked(ContainerRecord record)
     {
+        StopHealthMonitor(record.Id);
         runner.Cleanup(record.Id);
         runner.RemoveOutput(record.Id);
         if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);
         store.Remove(record.Id);
+        ForgetExecs(record.Id);
         events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));
         if (_trackers.TryRemove(record.Id, out var tracker))
         {

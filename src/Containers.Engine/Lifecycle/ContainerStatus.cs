@@ -48,10 +48,18 @@ public readonly record struct ContainerStatus
     /// <summary>Finished or never started: what container prune removes.</summary>
     public bool IsStopped => this == Created || this == Exited || this == Dead;
 
-    /// <summary>"Up 5 minutes", "Up 2 hours (Paused)", "Exited (137) 3 seconds ago", "Created", as <c>docker ps</c> shows.</summary>
+    /// <summary>
+    /// "Up 5 minutes", "Up 3 seconds (health: starting)", "Up 2 hours (Paused)", "Exited (137) 3 seconds ago", "Created",
+    /// as <c>docker ps</c> shows.
+    /// </summary>
     public string StatusText(ContainerState state, DateTimeOffset now) => Name switch
     {
-        "running" => "Up " + HumanDuration.Of(now - Time(state.StartedAt)),
+        "running" => "Up " + HumanDuration.Of(now - Time(state.StartedAt)) + state.Health?.Status switch
+        {
+            null => "",
+            "starting" => " (health: starting)",
+            var health => $" ({health})",
+        },
         "paused" => "Up " + HumanDuration.Of(now - Time(state.StartedAt)) + " (Paused)",
         "restarting" => $"Restarting ({state.ExitCode}) {HumanDuration.Of(now - Time(state.FinishedAt))} ago",
         "exited" => $"Exited ({state.ExitCode}) {HumanDuration.Of(now - Time(state.FinishedAt))} ago",

@@ -1,5 +1,6 @@
 using Containers.Api;
 using Containers.Engine.Errors;
+using Containers.Engine.Resources;
 
 namespace Containers.Engine.Lifecycle;
 
@@ -10,7 +11,6 @@ namespace Containers.Engine.Lifecycle;
 /// </summary>
 public static class CreateRequestValidator
 {
-    private const long MinimumMemory = 6 * 1024 * 1024;
     private static readonly string[] RestartPolicies = ["", "no", "always", "unless-stopped", "on-failure"];
 
     public static List<string> Validate(ContainerCreateRequest request, int hostCpus)
@@ -19,19 +19,7 @@ public static class CreateRequestValidator
         if (string.IsNullOrWhiteSpace(request.Image)) throw new InvalidParameterException("Config cannot be empty in order to create a container: no image given");
         var host = request.HostConfig ?? new HostConfig();
 
-        if (host.Memory is > 0 and < MinimumMemory) throw new InvalidParameterException("Minimum memory limit allowed is 6MB");
-        if (host.MemorySwap > 0 && host.Memory > 0 && host.MemorySwap < host.Memory)
-            throw new InvalidParameterException("Minimum memoryswap limit should be larger than memory limit, see usage");
-        if (host.MemorySwap > 0 && host.Memory == 0)
-            throw new InvalidParameterException("You should always set the Memory limit when using Memoryswap limit, see usage");
-        if (host.NanoCpus != 0 && host.CpuPeriod != 0) throw new InvalidParameterException("Conflicting options: Nano CPUs and CPU Period cannot both be set");
-        if (host.NanoCpus != 0 && host.CpuQuota != 0) throw new InvalidParameterException("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
-        if (host.NanoCpus < 0 || host.NanoCpus > hostCpus * 1_000_000_000L)
-            throw new InvalidParameterException($"Range of CPUs is from 0.01 to {hostCpus}.00, as there are only {hostCpus} CPUs available");
-        if (host.CpuPeriod != 0 && host.CpuPeriod is < 1000 or > 1_000_000)
-            throw new InvalidParameterException("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
-        if (host.CpuQuota is > 0 and < 1000) throw new InvalidParameterException("CPU cfs quota can not be less than 1ms (i.e. 1000)");
-        if (host.PidsLimit is < -1) throw new InvalidParameterException($"invalid PIDs limit {host.PidsLimit}");
+        warnings.AddRange(ResourceRules.Verify(host, hostCpus, update: false));
         if (host.ShmSize < 0) throw new InvalidParameterException("SHM size can not be less than 0");
         if (host.OomScoreAdj is < -1000 or > 1000) throw new InvalidParameterException($"Invalid value {host.OomScoreAdj}, range for oom score adj is [-1000, 1000]");
 
@@ -40,6 +28,7 @@ public static class CreateRequestValidator
         ValidateSecurityOptions(host, warnings);
         ValidateNetworkMode(host, warnings);
         ValidateLogConfig(host);
+        ValidateHealthcheck(request.Healthcheck);
 
         // Features that would change the container's behaviour if ignored: refuse until they exist.
         Refuse(host.PortBindings is { Count: > 0 } || host.PublishAllPorts, "publishing ports (-p, -P) needs bridge networking, which this engine does not have yet");
@@ -69,8 +58,6 @@ public static class CreateRequestValidator
         Refuse(host.Isolation is { Length: > 0 } and not "default", $"invalid isolation \"{host.Isolation}\": only \"default\" is supported on Linux");
 
         // Settings that do not change what runs: accepted with a warning.
-        if (request.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE")
-            warnings.Add("Health checks are not run yet: the container's health is not reported.");
         if (request.ExposedPorts is { Count: > 0 })
             warnings.Add("Exposed ports are recorded but not published: this engine has no bridge networking yet.");
         if (host.Dns is { Count: > 0 } || host.DnsSearch is { Count: > 0 } || host.DnsOptions is { Count: > 0 })
@@ -78,7 +65,8 @@ public static class CreateRequestValidator
         return warnings;
     }
 
-    private static void ValidateRestartPolicy(HostConfig host)
+    /// <summary>Docker's restart policy rules (also for <c>docker update --restart</c>).</summary>
+    public static void ValidateRestartPolicy(HostConfig host)
     {
         var policy = host.RestartPolicy;
         if (!RestartPolicies.Contains(policy.Name)) throw new InvalidParameterException($"invalid restart policy '{policy.Name}'");
@@ -142,6 +130,18 @@ public static class CreateRequestValidator
 
     /// <summary>Log drivers dockerd has built in; of these the engine writes json-file and none.</summary>
     private static readonly string[] DockerLogDrivers = ["json-file", "local", "none", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "etwlogs", "gcplogs", "logentries"];
+
+    /// <summary>dockerd's rules: durations are 0 (the default) or at least 1ms, retries are not negative.</summary>
+    private static void ValidateHealthcheck(HealthConfig? health)
+    {
+        if (health is null) return;
+        const long minimum = 1_000_000; // 1ms in nanoseconds
+        foreach (var (name, value) in new[] { ("Interval", health.Interval), ("Timeout", health.Timeout), ("StartPeriod", health.StartPeriod), ("StartInterval", health.StartInterval) })
+            if (value != 0 && value < minimum) throw new InvalidParameterException($"{name} in Healthcheck cannot be less than 1ms");
+        if (health.Retries < 0) throw new InvalidParameterException("Retries in Healthcheck cannot be negative");
+        if (health.Test is [var kind, ..] && kind is not ("NONE" or "CMD" or "CMD-SHELL"))
+            throw new InvalidParameterException($"unknown health check type \"{kind}\": expected NONE, CMD or CMD-SHELL");
+    }
 
     private static void ValidateLogConfig(HostConfig host)
     {

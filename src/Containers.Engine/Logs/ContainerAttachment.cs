@@ -1,15 +1,5 @@
 namespace Containers.Engine.Logs;
 
-/// <summary>How an attach's input ended.</summary>
-public enum AttachInputEnd
-{
-    /// <summary>The client closed its side (EOF).</summary>
-    Closed,
-
-    /// <summary>The client typed the detach sequence: the attach ends, the container goes on.</summary>
-    Detached,
-}
-
 /// <summary>What <c>POST /containers/{id}/attach</c> asked for: streams, past output, following, stdin, detach keys.</summary>
 public sealed record AttachOptions
 {
@@ -27,7 +17,7 @@ public sealed record AttachOptions
 /// Both go through the container's shim, which owns the container's stdio, so attaching never touches the container's
 /// pipes or pty and a client that disappears leaves nothing behind but a closed FIFO writer.
 /// </summary>
-public sealed class ContainerAttachment
+public sealed class ContainerAttachment : IAttachedStreams
 {
     private readonly string logPath;
     private readonly LogReadOptions output;
@@ -60,6 +50,7 @@ public sealed class ContainerAttachment
     public bool Tty { get; }
     /// <summary>The container's stdin FIFO when this attach forwards stdin (the client asked and the container has OpenStdin).</summary>
     public string? StdinFifo { get; }
+    public bool HasInput => StdinFifo is not null;
     public Task Stopped { get; }
 
     /// <summary>Whether output goes on after the client's input has ended (else the attach ends with it).</summary>
@@ -85,30 +76,16 @@ public sealed class ContainerAttachment
     public async Task<AttachInputEnd> CopyInputAsync(Stream client, CancellationToken cancel)
     {
         var path = StdinFifo ?? throw new InvalidOperationException("this attach has no stdin");
-        var scanner = Tty ? new DetachKeys(detachKeys) : null; // detach keys work with a TTY only, as Docker's
-        var buffer = new byte[32 * 1024];
-        var forward = new List<byte>();
         StdinFifoWriter? fifo = null;
         try
         {
-            while (true)
+            var end = await ClientInput.CopyAsync(client, Tty ? new DetachKeys(detachKeys) : null, async (bytes, c) =>
             {
-                int n = await client.ReadAsync(buffer, cancel);
-                forward.Clear();
-                bool detached = false;
-                if (n == 0) scanner?.Flush(forward);
-                else if (scanner is null) forward.AddRange(buffer.AsSpan(0, n));
-                else detached = scanner.Scan(buffer.AsSpan(0, n), forward);
-                if (forward.Count > 0)
-                {
-                    fifo ??= await StdinFifoWriter.OpenAsync(path, Stopped, cancel);
-                    if (fifo is not null) await fifo.WriteAsync(forward.ToArray(), cancel);
-                }
-                if (detached) return AttachInputEnd.Detached;
-                if (n > 0) continue;
-                if (stdinOnce) fifo ??= await StdinFifoWriter.OpenAsync(path, Stopped, cancel);
-                return AttachInputEnd.Closed;
-            }
+                fifo ??= await StdinFifoWriter.OpenAsync(path, Stopped, c);
+                if (fifo is not null) await fifo.WriteAsync(bytes, c);
+            }, cancel);
+            if (end == AttachInputEnd.Closed && stdinOnce) fifo ??= await StdinFifoWriter.OpenAsync(path, Stopped, cancel);
+            return end;
         }
         finally
         {

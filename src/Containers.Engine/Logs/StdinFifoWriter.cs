@@ -7,8 +7,9 @@ namespace Containers.Engine.Logs;
 /// without the engine holding the container's pipe). Opened without blocking: the FIFO appears only when the container
 /// starts (attach comes first in <c>docker run</c>), and opening it for writing before the shim has it open for reading
 /// would block. Writes never block a thread either: a full FIFO (a container not reading its stdin) is retried later.
+/// An exec's stdin (a pipe, or its pty master) is written the same way (<see cref="Over"/>).
 /// </summary>
-internal sealed class StdinFifoWriter : IDisposable
+public sealed class StdinFifoWriter : IDisposable
 {
     private static readonly TimeSpan MaxRetry = TimeSpan.FromMilliseconds(50);
 
@@ -18,6 +19,9 @@ internal sealed class StdinFifoWriter : IDisposable
 
     /// <summary>True once the container's stdin is gone (the shim ended): further input is dropped, as Docker does.</summary>
     public bool Broken { get; private set; }
+
+    /// <summary>A writer over a non-blocking descriptor the caller hands over (an exec's stdin pipe or pty master).</summary>
+    public static StdinFifoWriter Over(int fd) => new(fd);
 
     /// <summary>Waits until the FIFO can be opened for writing; null when the container stopped first.</summary>
     public static async Task<StdinFifoWriter?> OpenAsync(string path, Task stopped, CancellationToken cancel)

@@ -26,4 +26,16 @@ internal static class ContainerOutput
         else
             cmdlet.WriteInformation(new HostInformationMessage { Message = line.ToString() }, StderrTags);
     }
+
+    /// <summary>
+    /// Leaves a container's exit code in <c>$LASTEXITCODE</c>, as after a native command; with
+    /// <c>$PSNativeCommandUseErrorActionPreference</c> set, a non-zero exit code is also an error (ContainerExitedWithError).
+    /// </summary>
+    public static void SetExitCode(PSCmdlet cmdlet, long exitCode, string container)
+    {
+        cmdlet.SessionState.PSVariable.Set("global:LASTEXITCODE", (int)exitCode);
+        if (exitCode != 0 && LanguagePrimitives.IsTrue(cmdlet.SessionState.PSVariable.GetValue("PSNativeCommandUseErrorActionPreference")))
+            cmdlet.WriteError(new ErrorRecord(new InvalidOperationException($"The container {container} exited with code {exitCode}."),
+                "ContainerExitedWithError", ErrorCategory.NotSpecified, container));
+    }
 }

@@ -106,10 +106,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
                     });
                 }
                 var exitCode = Run(cancel => Client.WaitContainerAsync(id, "not-running", cancel));
-                SessionState.PSVariable.Set("global:LASTEXITCODE", (int)exitCode);
-                if (exitCode != 0 && LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("PSNativeCommandUseErrorActionPreference")))
-                    WriteError(new ErrorRecord(new InvalidOperationException($"The container {id[..12]} of {Image} exited with code {exitCode}."),
-                        "ContainerExitedWithError", ErrorCategory.NotSpecified, id));
+                ContainerOutput.SetExitCode(this, exitCode, id[..12]);
                 finished = true;
             }
             finally

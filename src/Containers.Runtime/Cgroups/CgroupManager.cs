@@ -2,10 +2,6 @@ using Containers.Runtime.Spec;
 
 namespace Containers.Runtime.Cgroups;
 
-/// <summary>Resource usage read from a container's cgroup, for the engine's stats endpoint.</summary>
-public sealed record CgroupStats(long MemoryUsage, long MemoryLimit, long MemoryMaxUsage, ulong CpuUsageNanos,
-    long Pids, long PidsLimit, ulong BlkioReadBytes, ulong BlkioWriteBytes);
-
 /// <summary>
 /// One container's cgroup: created before the init runs, joined by the init's PID before it does anything else,
 /// removed on delete. <see cref="For"/> picks v1 (per-controller hierarchies, e.g. this hybrid host) or v2 (unified).
@@ -29,6 +25,12 @@ public abstract class CgroupManager(string path)
     public static string DefaultPath(string id) => "/containers-runtime/" + id;
 
     public abstract void Create(ResourcesSpec? resources, Action<string> warn);
+
+    /// <summary>
+    /// Writes the limits <paramref name="resources"/> sets (at creation, and later as runc update does) and leaves the
+    /// others as they are; a limit the kernel cannot enforce here is a warning.
+    /// </summary>
+    public abstract void Apply(ResourcesSpec resources, Action<string> warn);
     public abstract void AddProcess(int pid);
     public abstract void Freeze();
     public abstract void Thaw();
@@ -43,20 +45,6 @@ public abstract class CgroupManager(string path)
     {
         try { File.WriteAllText(file, value); }
         catch (IOException e) { throw new IOException($"cgroup: writing '{value}' to {file}: {e.Message}", e); }
-    }
-
-    protected static long ReadLong(string file) =>
-        File.Exists(file) && long.TryParse(File.ReadAllText(file).Trim(), out long v) ? v : 0;
-
-    protected static ulong KeyedValue(string file, string key)
-    {
-        if (!File.Exists(file)) return 0;
-        foreach (var line in File.ReadLines(file))
-        {
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 2 && parts[0] == key && ulong.TryParse(parts[1], out ulong v)) return v;
-        }
-        return 0;
     }
 
     protected static List<int> ReadPids(string file) =>

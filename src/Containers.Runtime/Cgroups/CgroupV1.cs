@@ -29,21 +29,25 @@ internal sealed class CgroupV1(string path) : CgroupManager(path)
             if (controller == "cpuset") CreateCpuset(dir);
             else Directory.CreateDirectory(dir);
         }
-        if (r is null) return;
+        if (r is not null) Apply(r, warn);
+    }
+
+    public override void Apply(ResourcesSpec r, Action<string> warn)
+    {
         if (r.Memory is { } m)
         {
             string mem = Dir("memory");
             bool hasSwapFile = File.Exists(System.IO.Path.Combine(mem, "memory.memsw.limit_in_bytes"));
             if (m.Swap is not null && !hasSwapFile) warn("memory swap limit ignored: the kernel has no swap accounting (memory.memsw)");
-            // memsw must stay >= limit at every moment: order the two writes accordingly.
-            if (m.Limit is { } limit)
+            // memsw must stay >= limit at every moment: the limit first (lowering it, or raising it under memsw), else
+            // memsw first (raising both). Either one alone is written as is (docker update may change just one).
+            var writes = new List<(string File, long Value)>();
+            if (m.Limit is { } limit) writes.Add((System.IO.Path.Combine(mem, "memory.limit_in_bytes"), limit));
+            if (m.Swap is { } swap && hasSwapFile) writes.Add((System.IO.Path.Combine(mem, "memory.memsw.limit_in_bytes"), swap));
+            try { foreach (var (file, value) in writes) Write(file, value.ToString()); }
+            catch (IOException) when (writes.Count == 2)
             {
-                try { Write(System.IO.Path.Combine(mem, "memory.limit_in_bytes"), limit.ToString()); if (m.Swap is { } s && hasSwapFile) Write(System.IO.Path.Combine(mem, "memory.memsw.limit_in_bytes"), s.ToString()); }
-                catch (IOException) when (m.Swap is not null && hasSwapFile)
-                {
-                    Write(System.IO.Path.Combine(mem, "memory.memsw.limit_in_bytes"), m.Swap.Value.ToString());
-                    Write(System.IO.Path.Combine(mem, "memory.limit_in_bytes"), limit.ToString());
-                }
+                for (int i = writes.Count - 1; i >= 0; i--) Write(writes[i].File, writes[i].Value.ToString());
             }
             if (m.Reservation is { } res) Write(System.IO.Path.Combine(mem, "memory.soft_limit_in_bytes"), res.ToString());
             if (m.Swappiness is { } sw && sw <= 100) Write(System.IO.Path.Combine(mem, "memory.swappiness"), sw.ToString());
@@ -130,28 +134,41 @@ internal sealed class CgroupV1(string path) : CgroupManager(path)
         && File.ReadAllText(System.IO.Path.Combine(d, "freezer.state")).Trim() != "THAWED";
 
     public override bool OomKilled() =>
-        Dirs.TryGetValue("memory", out var d) && KeyedValue(System.IO.Path.Combine(d, "memory.oom_control"), "oom_kill") > 0;
+        Dirs.TryGetValue("memory", out var d) && CgroupFiles.Keyed(System.IO.Path.Combine(d, "memory.oom_control")).GetValueOrDefault("oom_kill") > 0;
 
     public override CgroupStats Stats()
     {
-        string mem = Dirs.GetValueOrDefault("memory", ""), pids = Dirs.GetValueOrDefault("pids", ""), blkio = Dirs.GetValueOrDefault("blkio", "");
-        ulong read = 0, write = 0;
-        string io = System.IO.Path.Combine(blkio, "blkio.throttle.io_service_bytes");
-        if (blkio.Length > 0 && File.Exists(io))
-            foreach (var line in File.ReadLines(io))
+        string F(string controller, string file) => System.IO.Path.Combine(Dirs.GetValueOrDefault(controller, "/nonexistent"), file);
+        var cpuacct = CgroupFiles.Keyed(F("cpuacct", "cpuacct.stat"));
+        var throttling = CgroupFiles.Keyed(F("cpu", "cpu.stat"));
+        // The CFQ scheduler's recursive files when it keeps them for this cgroup, else the throttle layer's (containerd's choice).
+        var serviceBytes = CgroupFiles.Blkio(F("blkio", "blkio.io_service_bytes_recursive"));
+        bool cfq = serviceBytes.Count > 0;
+        return new CgroupStats
+        {
+            Cpu = new CgroupCpu
             {
-                var parts = line.Split(' ');
-                if (parts.Length == 3 && ulong.TryParse(parts[2], out ulong v)) { if (parts[1] == "Read") read += v; else if (parts[1] == "Write") write += v; }
-            }
-        string pidsMax = System.IO.Path.Combine(pids, "pids.max");
-        return new CgroupStats(
-            ReadLong(System.IO.Path.Combine(mem, "memory.usage_in_bytes")),
-            ReadLong(System.IO.Path.Combine(mem, "memory.limit_in_bytes")),
-            ReadLong(System.IO.Path.Combine(mem, "memory.max_usage_in_bytes")),
-            (ulong)ReadLong(System.IO.Path.Combine(Dirs.GetValueOrDefault("cpuacct", ""), "cpuacct.usage")),
-            ReadLong(System.IO.Path.Combine(pids, "pids.current")),
-            File.Exists(pidsMax) && long.TryParse(File.ReadAllText(pidsMax).Trim(), out long pm) ? pm : 0,
-            read, write);
+                TotalNanos = CgroupFiles.Number(F("cpuacct", "cpuacct.usage")),
+                PerCpuNanos = CgroupFiles.Numbers(F("cpuacct", "cpuacct.usage_percpu")),
+                UserNanos = CgroupFiles.TicksToNanos(cpuacct.GetValueOrDefault("user")),
+                KernelNanos = CgroupFiles.TicksToNanos(cpuacct.GetValueOrDefault("system")),
+                Periods = throttling.GetValueOrDefault("nr_periods"),
+                ThrottledPeriods = throttling.GetValueOrDefault("nr_throttled"),
+                ThrottledNanos = throttling.GetValueOrDefault("throttled_time"),
+            },
+            Memory = new CgroupMemory
+            {
+                Usage = CgroupFiles.Number(F("memory", "memory.usage_in_bytes")),
+                MaxUsage = CgroupFiles.Number(F("memory", "memory.max_usage_in_bytes")),
+                Limit = CgroupFiles.Limit(F("memory", "memory.limit_in_bytes"), ulong.MaxValue),
+                Failcnt = CgroupFiles.Number(F("memory", "memory.failcnt")),
+                Stat = CgroupFiles.Keyed(F("memory", "memory.stat")),
+            },
+            Pids = CgroupFiles.Number(F("pids", "pids.current")),
+            PidsLimit = CgroupFiles.Limit(F("pids", "pids.max"), 0),
+            IoServiceBytes = cfq ? serviceBytes : CgroupFiles.Blkio(F("blkio", "blkio.throttle.io_service_bytes_recursive")),
+            IoServiced = CgroupFiles.Blkio(F("blkio", cfq ? "blkio.io_serviced_recursive" : "blkio.throttle.io_serviced_recursive")),
+        };
     }
 
     public override List<int> Pids() => ReadPids(System.IO.Path.Combine(Dirs.GetValueOrDefault("pids") ?? Dirs.Values.First(), "cgroup.procs"));

@@ -23,7 +23,11 @@ internal sealed class CgroupV2(string path) : CgroupManager(path)
             current = System.IO.Path.Combine(current, part);
             Directory.CreateDirectory(current);
         }
-        if (r is null) return;
+        if (r is not null) Apply(r, warn);
+    }
+
+    public override void Apply(ResourcesSpec r, Action<string> warn)
+    {
         if (r.Memory is { } m)
         {
             if (m.Limit is { } limit) Write(F("memory.max"), limit < 0 ? "max" : limit.ToString());
@@ -50,7 +54,7 @@ internal sealed class CgroupV2(string path) : CgroupManager(path)
     public override void Freeze()
     {
         Write(F("cgroup.freeze"), "1");
-        for (int attempt = 0; KeyedValue(F("cgroup.events"), "frozen") != 1; attempt++)
+        for (int attempt = 0; CgroupFiles.Keyed(F("cgroup.events")).GetValueOrDefault("frozen") != 1; attempt++)
         {
             if (attempt == 1000) { Thaw(); throw new IOException($"cgroup {Path}: freezing did not complete; the container was thawed"); }
             Thread.Sleep(2);
@@ -59,22 +63,34 @@ internal sealed class CgroupV2(string path) : CgroupManager(path)
 
     public override void Thaw() => Write(F("cgroup.freeze"), "0");
     public override bool IsFrozen() => File.Exists(F("cgroup.freeze")) && File.ReadAllText(F("cgroup.freeze")).Trim() == "1";
-    public override bool OomKilled() => KeyedValue(F("memory.events"), "oom_kill") > 0;
+    public override bool OomKilled() => CgroupFiles.Keyed(F("memory.events")).GetValueOrDefault("oom_kill") > 0;
 
     public override CgroupStats Stats()
     {
-        ulong read = 0, write = 0;
-        if (File.Exists(F("io.stat")))
-            foreach (var line in File.ReadLines(F("io.stat")))
-                foreach (var kv in line.Split(' ').Skip(1))
-                {
-                    if (kv.StartsWith("rbytes=") && ulong.TryParse(kv[7..], out ulong r)) read += r;
-                    if (kv.StartsWith("wbytes=") && ulong.TryParse(kv[7..], out ulong w)) write += w;
-                }
-        long max = File.Exists(F("memory.max")) && long.TryParse(File.ReadAllText(F("memory.max")).Trim(), out long mm) ? mm : long.MaxValue;
-        long pidsMax = File.Exists(F("pids.max")) && long.TryParse(File.ReadAllText(F("pids.max")).Trim(), out long pm) ? pm : 0;
-        return new CgroupStats(ReadLong(F("memory.current")), max, ReadLong(F("memory.peak")), KeyedValue(F("cpu.stat"), "usage_usec") * 1000,
-            ReadLong(F("pids.current")), pidsMax, read, write);
+        var cpu = CgroupFiles.Keyed(F("cpu.stat"));
+        return new CgroupStats
+        {
+            Unified = true,
+            Cpu = new CgroupCpu
+            {
+                TotalNanos = cpu.GetValueOrDefault("usage_usec") * 1000,
+                UserNanos = cpu.GetValueOrDefault("user_usec") * 1000,
+                KernelNanos = cpu.GetValueOrDefault("system_usec") * 1000,
+                Periods = cpu.GetValueOrDefault("nr_periods"),
+                ThrottledPeriods = cpu.GetValueOrDefault("nr_throttled"),
+                ThrottledNanos = cpu.GetValueOrDefault("throttled_usec") * 1000,
+            },
+            Memory = new CgroupMemory
+            {
+                Usage = CgroupFiles.Number(F("memory.current")),
+                Limit = CgroupFiles.Limit(F("memory.max"), ulong.MaxValue),
+                Failcnt = CgroupFiles.Keyed(F("memory.events")).GetValueOrDefault("oom"),
+                Stat = CgroupFiles.Keyed(F("memory.stat")),
+            },
+            Pids = CgroupFiles.Number(F("pids.current")),
+            PidsLimit = CgroupFiles.Limit(F("pids.max"), 0),
+            IoServiceBytes = CgroupFiles.IoStatBytes(F("io.stat")),
+        };
     }
 
     public override List<int> Pids() => ReadPids(F("cgroup.procs"));

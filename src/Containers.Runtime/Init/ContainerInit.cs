@@ -69,12 +69,14 @@ public static unsafe class ContainerInit
     }
 
     /// <summary>
-    /// `containers-runtime exec-init BUNDLE PROCESS_JSON MNT_NS`: a process joining a running container. The launcher
-    /// has put us in every namespace but the mount one, since our own binary must still be found on the host to
-    /// start. This thread takes its own fs state (unshare CLONE_FS) and joins the mount namespace alone, then
-    /// applies the process settings and execs: execve keeps the calling thread's root, cwd and credentials.
+    /// `containers-runtime exec-init BUNDLE PROCESS_JSON MNT_NS [CONSOLE_SOCKET]`: a process joining a running container.
+    /// The launcher has put us in every namespace but the mount one, since our own binary must still be found on the
+    /// host to start. This thread takes its own fs state (unshare CLONE_FS) and joins the mount namespace alone, then
+    /// applies the process settings and execs: execve keeps the calling thread's root, cwd and credentials. With
+    /// process.terminal the console socket is connected first (its host path is gone after setns) and the pty is made
+    /// from the container's own /dev/pts once inside, as runc exec -t does.
     /// </summary>
-    public static int RunExec(string bundle, string processJson, string mountNamespace)
+    public static int RunExec(string bundle, string processJson, string mountNamespace, string? consoleSocket = null)
     {
         channel = SyncChannel.Inherited();
         ExecPlan plan;
@@ -88,6 +90,9 @@ public static unsafe class ContainerInit
             Seccomp? seccomp = spec.Linux?.Seccomp is { } s ? Seccomp.Compile(s, Warn) : null;
             plan = NewPlan(proc, seccomp);
             PreloadAssemblies();
+            int console = -1;
+            if (proc.Terminal)
+                console = Terminal.ConsoleSocket.Connect(consoleSocket ?? throw new InvalidSpecException("process.terminal is true: a console socket is required"));
             int mnt = Check(open(mountNamespace, O_RDONLY | O_CLOEXEC, 0), $"open {mountNamespace}");
             Check(unshare(CLONE_FS), "unshare(CLONE_FS)");
             Check(setns(mnt, CLONE_NEWNS), $"setns mount {mountNamespace}");
@@ -96,6 +101,7 @@ public static unsafe class ContainerInit
             if (proc.OomScoreAdj is { } adj) File.WriteAllText("/proc/self/oom_score_adj", adj.ToString());
             Check(chdir(proc.Cwd), $"chdir to cwd {proc.Cwd}");
             plan.ResolveExecutable();
+            if (console >= 0) Terminal.Pty.SetupForExec(console, proc.ConsoleSize);
             channel.Send(SyncKind.Ready); // sync 4
         }
         catch (Exception e)

@@ -56,32 +56,46 @@ public sealed unsafe class ConsoleSocket : IDisposable
     /// <summary>Connects to <paramref name="path"/> and sends <paramref name="fd"/> with <paramref name="name"/> as payload.</summary>
     public static void SendFd(string path, int fd, string name)
     {
+        int s = Connect(path);
+        try { Send(s, fd, name); }
+        finally { close(s); }
+    }
+
+    /// <summary>A connection to the listener at <paramref name="path"/> (made while the path is reachable; sent on later).</summary>
+    public static int Connect(string path)
+    {
         int s = Check(socket(AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0), "socket(AF_UNIX)");
         try
         {
             byte* addr = stackalloc byte[110];
             int len = Address(path, addr);
             Check(connect(s, addr, len), $"connect to console socket {path}");
-            byte[] payload = Encoding.UTF8.GetBytes(name);
-            fixed (byte* p = payload)
-            {
-                byte* control = stackalloc byte[24];
-                new Span<byte>(control, 24).Clear();
-                *(nint*)control = 20;                 // cmsg_len = CMSG_LEN(sizeof(int))
-                *(int*)(control + 8) = SOL_SOCKET;
-                *(int*)(control + 12) = SCM_RIGHTS;
-                *(int*)(control + 16) = fd;
-                nint* iov = stackalloc nint[2] { (nint)p, payload.Length };
-                byte* msg = stackalloc byte[56];
-                new Span<byte>(msg, 56).Clear();
-                *(nint**)(msg + 16) = iov;
-                *(nint*)(msg + 24) = 1;
-                *(byte**)(msg + 32) = control;
-                *(nint*)(msg + 40) = 24;             // CMSG_SPACE(sizeof(int))
-                if (sendmsg(s, msg, 0x4000 /* MSG_NOSIGNAL */) < 0) throw new Interop.SyscallException($"sendmsg to {path}", Errno);
-            }
+            return s;
         }
-        finally { close(s); }
+        catch { close(s); throw; }
+    }
+
+    /// <summary>Sends <paramref name="fd"/> with <paramref name="name"/> as payload over the connection <paramref name="s"/>.</summary>
+    public static void Send(int s, int fd, string name)
+    {
+        byte[] payload = Encoding.UTF8.GetBytes(name);
+        fixed (byte* p = payload)
+        {
+            byte* control = stackalloc byte[24];
+            new Span<byte>(control, 24).Clear();
+            *(nint*)control = 20;                 // cmsg_len = CMSG_LEN(sizeof(int))
+            *(int*)(control + 8) = SOL_SOCKET;
+            *(int*)(control + 12) = SCM_RIGHTS;
+            *(int*)(control + 16) = fd;
+            nint* iov = stackalloc nint[2] { (nint)p, payload.Length };
+            byte* msg = stackalloc byte[56];
+            new Span<byte>(msg, 56).Clear();
+            *(nint**)(msg + 16) = iov;
+            *(nint*)(msg + 24) = 1;
+            *(byte**)(msg + 32) = control;
+            *(nint*)(msg + 40) = 24;             // CMSG_SPACE(sizeof(int))
+            if (sendmsg(s, msg, 0x4000 /* MSG_NOSIGNAL */) < 0) throw new Interop.SyscallException("sendmsg to the console socket", Errno);
+        }
     }
 
     private static int Address(string path, byte* addr)

@@ -1,3 +1,4 @@
+using Containers.Testing;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
@@ -51,7 +52,7 @@ public sealed class RunFaultTests(ImageApiFixture fixture) : IClassFixture<Image
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
         await Docker("run", "-d", "--name", name, Image, "sh", "-c", "trap 'echo usr1' USR1; trap 'exit 0' TERM; while true; do sleep 0.1; done");
         await Docker("kill", "-s", "USR1", name);
-        await Eventually(async () => (await Docker("logs", name)).Contains("usr1"), "the trap to see USR1");
+        await Poll.UntilAsync(async () => (await Docker("logs", name)).Contains("usr1"), "the trap to see USR1");
         await Docker("pause", name);
         await Docker("unpause", name);
         await Docker("stop", name); // the trap exits 0 on SIGTERM
@@ -251,14 +252,4 @@ public sealed class RunFaultTests(ImageApiFixture fixture) : IClassFixture<Image
         catch (IOException) { return f; }
     }));
 
-    /// <summary>Polls until <paramref name="condition"/> holds (at most 20 s).</summary>
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail("timed out waiting for " + what);
-            await Task.Delay(100);
-        }
-    }
 }

@@ -24,17 +24,6 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         return doc.RootElement.Clone();
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds (at most 20 s); the run path is asynchronous by nature.</summary>
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail("timed out waiting for " + what);
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task Run_rm_prints_the_output_and_leaves_no_container()
     {
@@ -85,7 +74,7 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
     [Fact]
     public async Task Stdin_is_forwarded_and_closed_with_run_i()
     {
-        var (code, stdout, stderr) = await RunWithInputAsync("abc\n", "run", "-i", "--rm", Image, "cat");
+        var (code, stdout, stderr) = await DockerCli.RunWithInputAsync(Host, "abc\n", "run", "-i", "--rm", Image, "cat");
         Assert.True(code == 0, stderr);
         Assert.Equal("abc\n", stdout);
     }
@@ -97,7 +86,7 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         var id = await Docker("run", "-d", "--name", name, Image, "sh", "-c", "echo one; echo two; echo err >&2; sleep 2; echo three");
         Assert.Matches("^[0-9a-f]{64}$", id);
         Assert.StartsWith("Up ", await Docker("ps", "--filter", $"name={name}", "--format", "{{.Status}}"));
-        await Eventually(async () => (await DockerCli.RunAsync(Host, "logs", name)).Stderr.Contains("err"), "the first lines");
+        await Poll.UntilAsync(async () => (await DockerCli.RunAsync(Host, "logs", name)).Stderr.Contains("err"), "the first lines");
 
         var (_, stdout, stderr) = await DockerCli.RunAsync(Host, "logs", name);
         Assert.StartsWith("one\ntwo\n", stdout);
@@ -132,9 +121,9 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
     {
         var name = Unique("kill");
         await Docker("run", "-d", "--name", name, Image, "sh", "-c", "trap 'echo got-usr1' USR1; echo ready; while true; do sleep 0.1; done");
-        await Eventually(async () => (await Docker("logs", name)).Contains("ready"), "the trap to be set");
+        await Poll.UntilAsync(async () => (await Docker("logs", name)).Contains("ready"), "the trap to be set");
         await Docker("kill", "-s", "USR1", name);
-        await Eventually(async () => (await Docker("logs", name)).Contains("got-usr1"), "the trap to run");
+        await Poll.UntilAsync(async () => (await Docker("logs", name)).Contains("got-usr1"), "the trap to run");
         Assert.True((await State(name)).GetProperty("Running").GetBoolean());
         await Docker("kill", name);
         Assert.Equal("137", await Docker("wait", name));
@@ -233,16 +222,16 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         try
         {
             var command = $"{DockerCli.Path} --config {config} -H {Host} run -it --rm {Image} sh; echo EXIT=$?; sleep 60";
-            await Tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command);
-            await Eventually(async () => (await Tmux("capture-pane", "-p", "-t", session)).Contains("/ #"), "the shell prompt");
-            await Tmux("send-keys", "-t", session, "echo $((6*7))", "Enter");
-            await Eventually(async () => (await Tmux("capture-pane", "-p", "-t", session)).Split('\n').Any(l => l.Trim() == "42"), "the answer 42");
-            await Tmux("send-keys", "-t", session, "exit 5", "Enter");
-            await Eventually(async () => (await Tmux("capture-pane", "-p", "-t", session)).Contains("EXIT=5"), "the CLI to exit 5");
+            await Tmux.RunAsync("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command);
+            await Poll.UntilAsync(async () => (await Tmux.RunAsync("capture-pane", "-p", "-t", session)).Contains("/ #"), "the shell prompt");
+            await Tmux.RunAsync("send-keys", "-t", session, "echo $((6*7))", "Enter");
+            await Poll.UntilAsync(async () => (await Tmux.RunAsync("capture-pane", "-p", "-t", session)).Split('\n').Any(l => l.Trim() == "42"), "the answer 42");
+            await Tmux.RunAsync("send-keys", "-t", session, "exit 5", "Enter");
+            await Poll.UntilAsync(async () => (await Tmux.RunAsync("capture-pane", "-p", "-t", session)).Contains("EXIT=5"), "the CLI to exit 5");
         }
         finally
         {
-            await Tmux("kill-session", "-t", session);
+            await Tmux.RunAsync("kill-session", "-t", session);
             Directory.Delete(config, recursive: true);
         }
     }
@@ -268,35 +257,5 @@ public sealed class RunTests(ImageApiFixture fixture) : IClassFixture<ImageApiFi
         await Assert.ThrowsAsync<Containers.Client.ContainersConflictException>(() => client.KillContainerAsync(created.Id));
         await client.RemoveContainerAsync(created.Id);
         await Assert.ThrowsAsync<Containers.Client.ContainersNotFoundException>(() => client.StartContainerAsync(created.Id));
-    }
-
-    private static async Task<string> Tmux(params string[] args)
-    {
-        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
-    }
-
-    private async Task<(int Code, string Stdout, string Stderr)> RunWithInputAsync(string input, params string[] args)
-    {
-        var config = Path.Combine(Path.GetTempPath(), Unique("stdin-config"));
-        Directory.CreateDirectory(config);
-        try
-        {
-            var start = new ProcessStartInfo(DockerCli.Path) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in (string[])["--config", config, "-H", Host, .. args]) start.ArgumentList.Add(a);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.StandardInput.WriteAsync(input);
-            process.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return (process.ExitCode, await stdout, await stderr);
-        }
-        finally { Directory.Delete(config, recursive: true); }
     }
 }

@@ -142,10 +142,25 @@ public sealed class EngineProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Force-removes every container this engine holds, so no test leaves a running process, cgroup or
+    /// overlay mount behind when the engine stops (containers outlive their engine by design).</summary>
+    public async Task RemoveAllContainersAsync()
+    {
+        if (_process.HasExited) return;
+        using var client = CreateClient();
+        foreach (var container in await client.ListContainersAsync(all: true))
+        {
+            try { await client.RemoveContainerAsync(container.Id, force: true); }
+            catch (Exception) { /* already gone, or removed by AutoRemove meanwhile */ }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
         {
+            try { await RemoveAllContainersAsync(); }
+            catch (Exception) { /* an engine that no longer answers has nothing to remove through */ }
             if (!_process.HasExited) await StopAsync();
         }
         catch (OperationCanceledException)
