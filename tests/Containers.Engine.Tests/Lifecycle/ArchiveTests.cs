@@ -89,6 +89,8 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
             Assert.Equal("alpha\n", File.ReadAllText(Path.Combine(output, "a.txt")));
             Assert.Equal((UnixFileMode)0b110_100_000, Mode(Path.Combine(output, "a.txt")));
             Assert.Equal("1234:2345", await TarOwner(name, "/a.txt"));
+            Assert.Equal("640 1234:2345", await Docker("exec", name, "busybox", "stat", "-c", "%a %u:%g", "/a.txt")); // as the container sees it
+            Assert.Equal("755", await Docker("exec", name, "busybox", "stat", "-c", "%a", "/tree/sub/run.sh"));
             Assert.Equal("#!/bin/sh\n", File.ReadAllText(Path.Combine(output, "tree", "sub", "run.sh")));
             Assert.Equal((UnixFileMode)0b111_101_101, Mode(Path.Combine(output, "tree", "sub", "run.sh")));
             Assert.Equal("sub/run.sh", new FileInfo(Path.Combine(output, "tree", "link")).LinkTarget);
@@ -162,12 +164,22 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
         });
     }
 
-    [Fact]
-    public async Task A_copy_through_a_symlink_that_points_outside_the_container_stays_inside_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_copy_through_a_symlink_that_points_outside_the_container_stays_inside_it(bool running)
     {
         var outside = _host.Sub("outside");
         var climbing = string.Concat(Enumerable.Repeat("../", 12)) + outside.TrimStart('/');
-        var name = await RunScript($"busybox mkdir -p {outside}; busybox ln -s {outside} /escape; busybox ln -s {climbing} /climb; busybox ln -s {outside}-missing /nowhere");
+        var setup = $"busybox mkdir -p {outside}; busybox ln -s {outside} /escape; busybox ln -s {climbing} /climb; busybox ln -s {outside}-missing /nowhere";
+        string name;
+        if (running)
+        {
+            name = Unique("escape");
+            await Docker("run", "-d", "--name", name, Image, "sh", "-c", setup + "; busybox touch /ready; sleep 300");
+            await Poll.UntilAsync(async () => (await DockerCli.RunAsync(Host, "cp", $"{name}:/ready", "-")).ExitCode == 0, "the symlinks");
+        }
+        else name = await RunScript(setup);
         var file = Path.Combine(_host, "payload.txt");
         File.WriteAllText(file, "payload\n");
         await Removing(name, async () =>
@@ -343,8 +355,7 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
         Assert.Contains(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(leftover, StringComparison.Ordinal));
 
         await using var second = await EngineProcess.StartInAsync(directory, []);
-        for (var waited = 0; !second.Output.Contains("Engine started") && waited < 200; waited++) await Task.Delay(100); // restore runs after the socket answers
-        Assert.Contains("Engine started", second.Output);
+        await Poll.UntilAsync(() => Task.FromResult(second.Output.Contains("Engine started")), "the restore, which runs after the socket answers");
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(leftover, StringComparison.Ordinal));
         Assert.False(Directory.Exists(leftover));
     }
