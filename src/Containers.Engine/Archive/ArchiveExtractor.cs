@@ -147,18 +147,36 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
         else Native.SetTimes(target, entry.ModificationTime);
     }
 
-    /// <summary>The parent directory of <paramref name="relative"/> (below the destination), made if missing, resolved in scope.</summary>
+    /// <summary>
+    /// The parent directory of <paramref name="relative"/> (below the destination), resolved in scope; missing directories
+    /// are made as Docker's untar makes them (0755, root), one at a time, each inside its parent held open.
+    /// </summary>
     private string ResolveParent(List<string> relative, string name)
     {
-        try
+        string[] components = [.. _destination, .. relative.Take(relative.Count - 1)];
+        while (true)
         {
-            return ScopedPath.ResolveDirectory(files.Root, [.. _destination, .. relative.Take(relative.Count - 1)], create: true, name);
-        }
-        catch (LayerApplyException e)
-        {
-            throw new InvalidParameterException(e.Message);
+            if (ScopedPath.TryResolve(files.Root, components) is { } resolved)
+                return Native.LStat(resolved) is { Type: Native.SIfDir } ? resolved : throw NotADirectory(name, resolved);
+            MakeFirstMissing(components, name);
         }
     }
+
+    private void MakeFirstMissing(string[] components, string name)
+    {
+        var count = 1;
+        while (ScopedPath.TryResolve(files.Root, components[..count]) is not null) count++;
+        var parent = ScopedPath.TryResolve(files.Root, components[..(count - 1)])!;
+        if (Native.LStat(parent) is not { Type: Native.SIfDir }) throw NotADirectory(name, parent);
+        using var handle = DirectoryHandle.Open(files.Root, parent);
+        var missing = handle.PathOf(components[count - 1]);
+        if (Native.LStat(missing) is not null)
+            throw new InvalidParameterException($"{Quote(name)}: {Quote(files.ContainerAbsolute(Path.Combine(parent, components[count - 1])))} is a symlink to a directory that does not exist");
+        Directory.CreateDirectory(missing);
+    }
+
+    private InvalidParameterException NotADirectory(string name, string hostPath) =>
+        new($"{Quote(name)}: {Quote(files.ContainerAbsolute(hostPath))} is not a directory");
 
     /// <summary>
     /// The components of <paramref name="name"/> taken from <paramref name="start"/> (both below the destination), with

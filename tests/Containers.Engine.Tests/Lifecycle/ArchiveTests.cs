@@ -215,8 +215,17 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
             var absolute = await PutTarAsync(name, "/var", w => AddFile(w, outside + "/absolute", "x"));
             Assert.Equal(HttpStatusCode.OK, absolute.Status); // as Docker: an absolute name is taken below the destination
 
+            var dangling = await PutTarAsync(name, "/", w =>
+            {
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "dangling") { LinkName = outside + "-nowhere" });
+                AddFile(w, "dangling/through-link", "x");
+            });
+            Assert.Equal(HttpStatusCode.BadRequest, dangling.Status); // as Docker: the link's target is not made
+            Assert.False(Directory.Exists(outside + "-nowhere"));
+
             var throughLink = await PutTarAsync(name, "/", w =>
             {
+                w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, outside.TrimStart('/') + "/"));
                 w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "hop") { LinkName = outside });
                 AddFile(w, "hop/through-link", "x");
             });
@@ -236,6 +245,26 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
             await Docker("cp", $"{name}:/var{outside}/absolute", Path.Combine(back, "absolute"));
             await Docker("cp", $"{name}:{outside}/through-link", Path.Combine(back, "through-link"));
             Assert.Equal(2, Directory.GetFiles(back).Length);
+        });
+    }
+
+    [Fact]
+    public async Task Missing_parents_are_made_and_a_file_in_the_way_is_refused()
+    {
+        var name = await RunScript("true");
+        await Removing(name, async () =>
+        {
+            var deep = await PutTarAsync(name, "/var", w => AddFile(w, "a/b/c/deep.txt", "deep"));
+            Assert.Equal(HttpStatusCode.OK, deep.Status);
+            var stat = await RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Head, $"/containers/{name}/archive?path=/var/a/b");
+            var decoded = JsonSerializer.Deserialize(Convert.FromBase64String(stat.Headers[ContainerPathStat.Header]), ApiJson.Context.ContainerPathStat)!;
+            Assert.True(decoded.IsDirectory);
+            Assert.Equal(0b111_101_101u, decoded.Mode & 0x1FF);
+
+            var blocked = await PutTarAsync(name, "/etc", w => AddFile(w, "nonce/below.txt", "x"));
+            Assert.Equal(HttpStatusCode.BadRequest, blocked.Status);
+            Assert.Contains("/etc/nonce", blocked.Message);
+            Assert.Contains("is not a directory", blocked.Message);
         });
     }
 
