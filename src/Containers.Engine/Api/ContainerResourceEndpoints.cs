@@ -18,25 +18,27 @@ public static class ContainerResourceEndpoints
     }
 
     /// <summary>JSON objects one per line, each flushed as it is taken (dockerd's json.Encoder on the response).</summary>
-    private static async Task StatsAsync(string id, HttpContext context, ContainerService containers)
+    /// <remarks>A stream ends when the client leaves, the container is removed, or the engine stops.</remarks>
+    private static async Task StatsAsync(string id, HttpContext context, ContainerService containers, IHostApplicationLifetime lifetime)
     {
         var samples = containers.Stats(id, context.Request.Flag("stream", absent: true), context.Request.Flag("one-shot"));
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
-        await response.StartAsync(context.RequestAborted);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         try
         {
-            await foreach (var sample in samples.WithCancellation(context.RequestAborted))
+            await response.StartAsync(stop.Token);
+            await foreach (var sample in samples.WithCancellation(stop.Token))
             {
-                await System.Text.Json.JsonSerializer.SerializeAsync(response.Body, sample, ApiJson.Context.ContainerStatsResponse, context.RequestAborted);
-                await response.Body.WriteAsync("\n"u8.ToArray(), context.RequestAborted);
-                await response.Body.FlushAsync(context.RequestAborted);
+                await System.Text.Json.JsonSerializer.SerializeAsync(response.Body, sample, ApiJson.Context.ContainerStatsResponse, stop.Token);
+                await response.Body.WriteAsync("\n"u8.ToArray(), stop.Token);
+                await response.Body.FlushAsync(stop.Token);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
-            // the client left
+            // the client left, or the engine stops
         }
     }
 

@@ -56,6 +56,10 @@ public sealed class ResourceTests(ImageApiFixture fixture, ITestOutputHelper out
             Assert.Equal(["PID", "COMMAND"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
             var commands = lines.Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]).Order().ToList();
             Assert.Equal(["sh", "sleep", "sleep"], commands);
+            using var client = fixture.Engine.CreateClient();
+            var table = await client.GetContainerProcessesAsync(name, "-o pid,user,args");
+            Assert.Equal(["PID", "USER", "COMMAND"], table.Titles);
+            Assert.Contains(table.Processes, p => p[2] == "sleep 2000"); // the last column keeps its spaces
         }
         finally { await Remove(name); }
     }
@@ -172,6 +176,27 @@ public sealed class ResourceTests(ImageApiFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task Update_blkio_weight_is_applied_or_dropped_with_Dockers_warning_and_the_client_updates_too()
+    {
+        var name = await RunDetached("updblkio", Image, "sleep", "1000");
+        try
+        {
+            var stdout = await Docker("update", "--blkio-weight", "300", name);
+            if (Containers.Runtime.Cgroups.CgroupSupport.BlkioWeight)
+                Assert.Equal("300", await Inspect(name, "{{.HostConfig.BlkioWeight}}"));
+            else
+            {
+                Assert.Contains("Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.", stdout);
+                Assert.Equal("0", await Inspect(name, "{{.HostConfig.BlkioWeight}}"));
+            }
+            using var client = fixture.Engine.CreateClient();
+            Assert.Empty(await client.UpdateContainerAsync(name, new ContainerUpdateRequest { PidsLimit = 40 }));
+            Assert.Equal("40", await CgroupFile(name, "pids", "pids.max", "pids.max"));
+        }
+        finally { await Remove(name); }
+    }
+
+    [Fact]
     public async Task Update_restart_policy_shows_in_inspect_and_an_update_event_is_published()
     {
         var name = await RunDetached("updrestart", Image, "sleep", "1000");
@@ -210,6 +235,9 @@ public sealed class ResourceTests(ImageApiFixture fixture, ITestOutputHelper out
             Assert.True(stats[busy].Cpu > 20, $"busy container at {stats[busy].Cpu}%");
             Assert.True(stats[idle].Cpu < 20, $"idle container at {stats[idle].Cpu}%");
             Assert.Matches(@"^[0-9.]+[KMG]?i?B / [0-9.]+GiB$", stats[idle].Memory); // no limit: the host's memory
+            var everyRunning = (await Docker("stats", "--no-stream", "--format", "{{.Name}}")).Split('\n');
+            Assert.Contains(busy, everyRunning);
+            Assert.Contains(idle, everyRunning);
         }
         finally { await Remove(busy); await Remove(idle); }
     }
