@@ -77,7 +77,7 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
                 throw new InvalidParameterException($"cannot overwrite directory {Quote(containerPath)} with non-directory {Quote(DestinationText)}");
             if (noOverwriteDirNonDir && !existingIsDirectory && isDirectory)
                 throw new InvalidParameterException($"cannot overwrite non-directory {Quote(containerPath)} with directory {Quote(DestinationText)}");
-            if (!(existingIsDirectory && isDirectory)) RemoveAll(target);
+            if (!(existingIsDirectory && isDirectory)) RemoveAll(parent, last);
         }
 
         switch (entry.EntryType)
@@ -206,9 +206,20 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
 
     private static string Quote(string text) => "\"" + text + "\"";
 
-    private static void RemoveAll(string path)
+    /// <summary>Removes an entry and, for a directory, everything below it, each directory held open: no symlink is followed.</summary>
+    private static void RemoveAll(DirectoryHandle parent, string name)
     {
-        if (Native.LStat(path) is { Type: Native.SIfDir }) Directory.Delete(path, recursive: true);
-        else File.Delete(path);
+        var path = parent.PathOf(name);
+        if (Native.LStat(path) is not { Type: Native.SIfDir })
+        {
+            File.Delete(path);
+            return;
+        }
+        using (var directory = parent.OpenChild(name))
+        {
+            foreach (var child in Directory.EnumerateFileSystemEntries(directory.Path).Select(Path.GetFileName).OfType<string>().ToList())
+                RemoveAll(directory, child);
+        }
+        Directory.Delete(path);
     }
 }

@@ -249,7 +249,7 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
     }
 
     [Fact]
-    public async Task Missing_parents_are_made_and_a_file_in_the_way_is_refused()
+    public async Task Missing_parents_are_made_a_file_in_the_way_is_refused_and_a_directory_replaced_only_when_allowed()
     {
         var name = await RunScript("true");
         await Removing(name, async () =>
@@ -265,6 +265,15 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
             Assert.Equal(HttpStatusCode.BadRequest, blocked.Status);
             Assert.Contains("/etc/nonce", blocked.Message);
             Assert.Contains("is not a directory", blocked.Message);
+
+            // A directory and a non-directory meet: refused with noOverwriteDirNonDir (as the docker CLI sends), else replaced.
+            var kept = await PutTarAsync(name, "/var", w => AddFile(w, "a", "file"), "&noOverwriteDirNonDir=true");
+            Assert.Equal(HttpStatusCode.BadRequest, kept.Status);
+            Assert.Contains("cannot overwrite directory", kept.Message);
+            Assert.Equal(HttpStatusCode.OK, (await PutTarAsync(name, "/var", w => AddFile(w, "a", "file"))).Status);
+            var replaced = await RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Head, $"/containers/{name}/archive?path=/var/a");
+            var file = JsonSerializer.Deserialize(Convert.FromBase64String(replaced.Headers[ContainerPathStat.Header]), ApiJson.Context.ContainerPathStat)!;
+            Assert.Equal((false, 4L), (file.IsDirectory, file.Size));
         });
     }
 
@@ -407,13 +416,13 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
         });
     }
 
-    private async Task<(HttpStatusCode Status, string Message)> PutTarAsync(string container, string path, Action<TarWriter> write)
+    private async Task<(HttpStatusCode Status, string Message)> PutTarAsync(string container, string path, Action<TarWriter> write, string query = "")
     {
         var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true)) write(writer);
         using var http = RawHttp.Create(fixture.Engine.SocketPath);
         using var content = new ByteArrayContent(tar.ToArray());
-        using var response = await http.PutAsync($"/containers/{container}/archive?path={Uri.EscapeDataString(path)}", content);
+        using var response = await http.PutAsync($"/containers/{container}/archive?path={Uri.EscapeDataString(path)}{query}", content);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
