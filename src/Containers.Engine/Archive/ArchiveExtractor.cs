@@ -77,7 +77,7 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
                 throw new InvalidParameterException($"cannot overwrite directory {Quote(containerPath)} with non-directory {Quote(DestinationText)}");
             if (noOverwriteDirNonDir && !existingIsDirectory && isDirectory)
                 throw new InvalidParameterException($"cannot overwrite non-directory {Quote(containerPath)} with directory {Quote(DestinationText)}");
-            if (!(existingIsDirectory && isDirectory)) RemoveAll(target);
+            if (!(existingIsDirectory && isDirectory)) RemoveAll(parent, last);
         }
 
         switch (entry.EntryType)
@@ -147,18 +147,36 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
         else Native.SetTimes(target, entry.ModificationTime);
     }
 
-    /// <summary>The parent directory of <paramref name="relative"/> (below the destination), made if missing, resolved in scope.</summary>
+    /// <summary>
+    /// The parent directory of <paramref name="relative"/> (below the destination), resolved in scope; missing directories
+    /// are made as Docker's untar makes them (0755, root), one at a time, each inside its parent held open.
+    /// </summary>
     private string ResolveParent(List<string> relative, string name)
     {
-        try
+        string[] components = [.. _destination, .. relative.Take(relative.Count - 1)];
+        while (true)
         {
-            return ScopedPath.ResolveDirectory(files.Root, [.. _destination, .. relative.Take(relative.Count - 1)], create: true, name);
-        }
-        catch (LayerApplyException e)
-        {
-            throw new InvalidParameterException(e.Message);
+            if (ScopedPath.TryResolve(files.Root, components) is { } resolved)
+                return Native.LStat(resolved) is { Type: Native.SIfDir } ? resolved : throw NotADirectory(name, resolved);
+            MakeFirstMissing(components, name);
         }
     }
+
+    private void MakeFirstMissing(string[] components, string name)
+    {
+        var count = 1;
+        while (ScopedPath.TryResolve(files.Root, components[..count]) is not null) count++;
+        var parent = ScopedPath.TryResolve(files.Root, components[..(count - 1)])!;
+        if (Native.LStat(parent) is not { Type: Native.SIfDir }) throw NotADirectory(name, parent);
+        using var handle = DirectoryHandle.Open(files.Root, parent);
+        var missing = handle.PathOf(components[count - 1]);
+        if (Native.LStat(missing) is not null)
+            throw new InvalidParameterException($"{Quote(name)}: {Quote(files.ContainerAbsolute(Path.Combine(parent, components[count - 1])))} is a symlink to a directory that does not exist");
+        Directory.CreateDirectory(missing);
+    }
+
+    private InvalidParameterException NotADirectory(string name, string hostPath) =>
+        new($"{Quote(name)}: {Quote(files.ContainerAbsolute(hostPath))} is not a directory");
 
     /// <summary>
     /// The components of <paramref name="name"/> taken from <paramref name="start"/> (both below the destination), with
@@ -188,9 +206,20 @@ public sealed class ArchiveExtractor(ContainerFiles files, string destination, b
 
     private static string Quote(string text) => "\"" + text + "\"";
 
-    private static void RemoveAll(string path)
+    /// <summary>Removes an entry and, for a directory, everything below it, each directory held open: no symlink is followed.</summary>
+    private static void RemoveAll(DirectoryHandle parent, string name)
     {
-        if (Native.LStat(path) is { Type: Native.SIfDir }) Directory.Delete(path, recursive: true);
-        else File.Delete(path);
+        var path = parent.PathOf(name);
+        if (Native.LStat(path) is not { Type: Native.SIfDir })
+        {
+            File.Delete(path);
+            return;
+        }
+        using (var directory = parent.OpenChild(name))
+        {
+            foreach (var child in Directory.EnumerateFileSystemEntries(directory.Path).Select(Path.GetFileName).OfType<string>().ToList())
+                RemoveAll(directory, child);
+        }
+        Directory.Delete(path);
     }
 }

@@ -4,7 +4,7 @@ using Containers.Snapshots;
 namespace Containers.Engine.Archive;
 
 /// <summary>
-/// <c>docker diff</c> from an overlay upper directory, with Docker's overlay rules: a 0:0 character device (whiteout) is a
+/// <c>docker diff</c>: from an overlay upper directory, with Docker's overlay rules: a 0:0 character device (whiteout) is a
 /// deletion, so is an opaque directory that hides one of the lower layers; anything else is a modification when a lower
 /// layer has it and an addition otherwise; a directory present below too is listed only when its mode, owner or mtime
 /// changed, and the parent of an addition or deletion is listed as modified before it. What the engine itself puts in a
@@ -37,10 +37,7 @@ public static class ContainerChanges
 
     private static void Scan(string upper, string relative, IReadOnlyList<string> lowers, List<ContainerChange> changes, HashSet<string> listed)
     {
-        var directory = relative.Length == 0 ? upper : Path.Combine(upper, relative);
-        var children = Directory.EnumerateFileSystemEntries(directory, "*", new EnumerationOptions { AttributesToSkip = 0 })
-            .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
-        foreach (var child in children)
+        foreach (var child in Children(upper, relative).Order(StringComparer.Ordinal))
         {
             var childRelative = relative.Length == 0 ? child : relative + "/" + child;
             var path = "/" + childRelative;
@@ -66,6 +63,50 @@ public static class ContainerChanges
             }
             if (st.Type == Native.SIfDir) Scan(upper, childRelative, lowers, changes, listed);
         }
+    }
+
+    /// <summary>
+    /// <c>docker diff</c> of a full copy (the native snapshotter) against the image's: Docker's rules for copied trees
+    /// (vfs): an entry is modified when its type, mode, owner or device changed, or, for a non-directory, its size or
+    /// mtime; a directory with any change below it is listed as modified before its children.
+    /// </summary>
+    public static List<ContainerChange> FromCopies(string current, string? original)
+    {
+        var changes = new List<ContainerChange>();
+        Compare(current, original, "", changes);
+        return changes;
+    }
+
+    private static void Compare(string current, string? original, string relative, List<ContainerChange> changes)
+    {
+        var names = Children(current, relative).Union(original is null ? [] : Children(original, relative)).Order(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var childRelative = relative.Length == 0 ? name : relative + "/" + name;
+            var path = "/" + childRelative;
+            if (EngineFiles.Contains(path)) continue;
+            var now = Native.LStat(Path.Combine(current, childRelative));
+            var before = original is null ? null : Native.LStat(Path.Combine(original, childRelative));
+            int? kind = now is not { } st ? Deleted
+                : before is not { } old ? Added
+                : st.Type != old.Type || (st.Mode & 0xFFF) != (old.Mode & 0xFFF) || st.Uid != old.Uid || st.Gid != old.Gid
+                  || st.RdevMajor != old.RdevMajor || st.RdevMinor != old.RdevMinor
+                  || st.Type != Native.SIfDir && (st.Size != old.Size || st.Modified != old.Modified) ? Modified
+                : null;
+            if (kind is { } k) changes.Add(new ContainerChange { Path = path, Kind = k });
+            if (now is not { Type: Native.SIfDir }) continue;
+            var position = changes.Count;
+            Compare(current, before is { Type: Native.SIfDir } ? original : null, childRelative, changes);
+            if (kind is null && changes.Count > position) changes.Insert(position, new ContainerChange { Path = path, Kind = Modified });
+        }
+    }
+
+    private static IEnumerable<string> Children(string root, string relative)
+    {
+        var directory = relative.Length == 0 ? root : Path.Combine(root, relative);
+        return Native.LStat(directory) is { Type: Native.SIfDir }
+            ? Directory.EnumerateFileSystemEntries(directory, "*", new EnumerationOptions { AttributesToSkip = 0 }).Select(Path.GetFileName).OfType<string>()
+            : [];
     }
 
     private static bool DirectoryChanged(string path, Native.Stat upper, Native.Stat lower) =>

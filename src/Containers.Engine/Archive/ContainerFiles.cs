@@ -111,7 +111,7 @@ public sealed class ContainerFiles : IDisposable
     /// <summary>Docker's path stat of <paramref name="hostPath"/> (found by <see cref="Locate"/>).</summary>
     public ContainerPathStat Stat(ContainerPath path, string hostPath)
     {
-        var st = Native.LStat(hostPath) ?? throw new FileNotFoundException(path.Original);
+        var st = LStat(hostPath) ?? throw new FileNotFoundException(path.Original);
         var linkTarget = "";
         if (st.Type == Native.SIfLnk)
         {
@@ -124,6 +124,14 @@ public sealed class ContainerFiles : IDisposable
         {
             Name = path.BaseName, Size = st.Size, Mode = GoMode(st.Mode), Mtime = GoTime(st.Modified), LinkTarget = linkTarget,
         };
+    }
+
+    /// <summary>lstat of a path <see cref="ScopedPath"/> resolved, its directory reached again through a <see cref="DirectoryHandle"/>.</summary>
+    private Native.Stat? LStat(string hostPath)
+    {
+        if (Path.GetFullPath(hostPath) == Path.GetFullPath(Root)) return Native.LStat(Root);
+        using var parent = DirectoryHandle.Open(Root, Path.GetDirectoryName(hostPath)!);
+        return Native.LStat(parent.PathOf(Path.GetFileName(hostPath)));
     }
 
     /// <summary>A host path under <see cref="Root"/> as the container names it.</summary>

@@ -99,7 +99,11 @@ public sealed partial class ContainerService
         {
             record = store.Get(record.Id);
             if (snapshots is not OverlaySnapshotter overlay)
-                throw new FeatureNotImplementedException($"changes: not implemented for the {snapshots.Driver} storage driver");
+            {
+                // A full copy per snapshot: compare the container's tree with its image's.
+                var parent = snapshots.Stat(record.Id).Parent;
+                return ContainerChanges.FromCopies(snapshots.Mounts(record.Id)[0].Source, parent is null ? null : snapshots.Mounts(parent)[0].Source);
+            }
             var lowers = snapshots.Mounts(record.Id)
                 .Where(m => m.Type == "overlay")
                 .SelectMany(m => m.Options.Where(o => o.StartsWith("lowerdir=", StringComparison.Ordinal))

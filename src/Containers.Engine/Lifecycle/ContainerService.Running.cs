@@ -336,6 +336,7 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task RestoreAsync()
     {
+        _ = _mountsDirectory.Value; // a killed engine's temporary mounts of container snapshots go before any container starts
         var toStart = new List<string>();
         foreach (var record in store.List())
         {

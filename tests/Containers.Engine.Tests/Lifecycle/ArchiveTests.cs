@@ -72,6 +72,9 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
         File.WriteAllText(Path.Combine(tree, "sub", "run.sh"), "#!/bin/sh\n");
         File.SetUnixFileMode(Path.Combine(tree, "sub", "run.sh"), (UnixFileMode)0b111_101_101);
         File.CreateSymbolicLink(Path.Combine(tree, "link"), "sub/run.sh");
+        var large = new byte[6 << 20]; // above the engine's 4 MiB limit for JSON bodies: an upload has none
+        Random.Shared.NextBytes(large);
+        File.WriteAllBytes(Path.Combine(tree, "large.bin"), large);
 
         var name = Unique("cp");
         await Docker("run", "-d", "--name", name, Image, "sleep", "300");
@@ -86,9 +89,12 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
             Assert.Equal("alpha\n", File.ReadAllText(Path.Combine(output, "a.txt")));
             Assert.Equal((UnixFileMode)0b110_100_000, Mode(Path.Combine(output, "a.txt")));
             Assert.Equal("1234:2345", await TarOwner(name, "/a.txt"));
+            Assert.Equal("640 1234:2345", await Docker("exec", name, "busybox", "stat", "-c", "%a %u:%g", "/a.txt")); // as the container sees it
+            Assert.Equal("755", await Docker("exec", name, "busybox", "stat", "-c", "%a", "/tree/sub/run.sh"));
             Assert.Equal("#!/bin/sh\n", File.ReadAllText(Path.Combine(output, "tree", "sub", "run.sh")));
             Assert.Equal((UnixFileMode)0b111_101_101, Mode(Path.Combine(output, "tree", "sub", "run.sh")));
             Assert.Equal("sub/run.sh", new FileInfo(Path.Combine(output, "tree", "link")).LinkTarget);
+            Assert.Equal(large, File.ReadAllBytes(Path.Combine(output, "tree", "large.bin")));
 
             // "dir/." copies the contents, not the directory.
             var contents = _host.Sub("contents");
@@ -158,12 +164,22 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
         });
     }
 
-    [Fact]
-    public async Task A_copy_through_a_symlink_that_points_outside_the_container_stays_inside_it()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_copy_through_a_symlink_that_points_outside_the_container_stays_inside_it(bool running)
     {
         var outside = _host.Sub("outside");
         var climbing = string.Concat(Enumerable.Repeat("../", 12)) + outside.TrimStart('/');
-        var name = await RunScript($"busybox mkdir -p {outside}; busybox ln -s {outside} /escape; busybox ln -s {climbing} /climb; busybox ln -s {outside}-missing /nowhere");
+        var setup = $"busybox mkdir -p {outside}; busybox ln -s {outside} /escape; busybox ln -s {climbing} /climb; busybox ln -s {outside}-missing /nowhere";
+        string name;
+        if (running)
+        {
+            name = Unique("escape");
+            await Docker("run", "-d", "--name", name, Image, "sh", "-c", setup + "; busybox touch /ready; sleep 300");
+            await Poll.UntilAsync(async () => (await DockerCli.RunAsync(Host, "cp", $"{name}:/ready", "-")).ExitCode == 0, "the symlinks");
+        }
+        else name = await RunScript(setup);
         var file = Path.Combine(_host, "payload.txt");
         File.WriteAllText(file, "payload\n");
         await Removing(name, async () =>
@@ -199,8 +215,17 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
             var absolute = await PutTarAsync(name, "/var", w => AddFile(w, outside + "/absolute", "x"));
             Assert.Equal(HttpStatusCode.OK, absolute.Status); // as Docker: an absolute name is taken below the destination
 
+            var dangling = await PutTarAsync(name, "/", w =>
+            {
+                w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "dangling") { LinkName = outside + "-nowhere" });
+                AddFile(w, "dangling/through-link", "x");
+            });
+            Assert.Equal(HttpStatusCode.BadRequest, dangling.Status); // as Docker: the link's target is not made
+            Assert.False(Directory.Exists(outside + "-nowhere"));
+
             var throughLink = await PutTarAsync(name, "/", w =>
             {
+                w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, outside.TrimStart('/') + "/"));
                 w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "hop") { LinkName = outside });
                 AddFile(w, "hop/through-link", "x");
             });
@@ -220,6 +245,35 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
             await Docker("cp", $"{name}:/var{outside}/absolute", Path.Combine(back, "absolute"));
             await Docker("cp", $"{name}:{outside}/through-link", Path.Combine(back, "through-link"));
             Assert.Equal(2, Directory.GetFiles(back).Length);
+        });
+    }
+
+    [Fact]
+    public async Task Missing_parents_are_made_a_file_in_the_way_is_refused_and_a_directory_replaced_only_when_allowed()
+    {
+        var name = await RunScript("true");
+        await Removing(name, async () =>
+        {
+            var deep = await PutTarAsync(name, "/var", w => AddFile(w, "a/b/c/deep.txt", "deep"));
+            Assert.Equal(HttpStatusCode.OK, deep.Status);
+            var stat = await RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Head, $"/containers/{name}/archive?path=/var/a/b");
+            var decoded = JsonSerializer.Deserialize(Convert.FromBase64String(stat.Headers[ContainerPathStat.Header]), ApiJson.Context.ContainerPathStat)!;
+            Assert.True(decoded.IsDirectory);
+            Assert.Equal(0b111_101_101u, decoded.Mode & 0x1FF);
+
+            var blocked = await PutTarAsync(name, "/etc", w => AddFile(w, "nonce/below.txt", "x"));
+            Assert.Equal(HttpStatusCode.BadRequest, blocked.Status);
+            Assert.Contains("/etc/nonce", blocked.Message);
+            Assert.Contains("is not a directory", blocked.Message);
+
+            // A directory and a non-directory meet: refused with noOverwriteDirNonDir (as the docker CLI sends), else replaced.
+            var kept = await PutTarAsync(name, "/var", w => AddFile(w, "a", "file"), "&noOverwriteDirNonDir=true");
+            Assert.Equal(HttpStatusCode.BadRequest, kept.Status);
+            Assert.Contains("cannot overwrite directory", kept.Message);
+            Assert.Equal(HttpStatusCode.OK, (await PutTarAsync(name, "/var", w => AddFile(w, "a", "file"))).Status);
+            var replaced = await RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Head, $"/containers/{name}/archive?path=/var/a");
+            var file = JsonSerializer.Deserialize(Convert.FromBase64String(replaced.Headers[ContainerPathStat.Header]), ApiJson.Context.ContainerPathStat)!;
+            Assert.Equal((false, 4L), (file.IsDirectory, file.Size));
         });
     }
 
@@ -311,6 +365,40 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
     }
 
     [Fact]
+    public async Task With_the_native_storage_driver_diff_and_cp_work_too()
+    {
+        await using var engine = await EngineProcess.StartAsync("--storage-driver", "native");
+        var host = "unix://" + engine.SocketPath;
+        var name = Unique("native");
+        await DockerCli.RunOkAsync(host, "run", "--name", name, Image, "sh", "-c", "echo new > /added.txt; echo more >> /etc/nonce; busybox rm /bin/ls");
+        var lines = (await DockerCli.RunOkAsync(host, "diff", name)).Trim().Split('\n');
+        Assert.Equal(["A /added.txt", "C /bin", "D /bin/ls", "C /etc", "C /etc/nonce"], lines); // parents first, as Docker walks
+
+        var file = Path.Combine(_host, "in.txt");
+        File.WriteAllText(file, "native\n");
+        await DockerCli.RunOkAsync(host, "cp", file, $"{name}:/etc/in.txt");
+        await DockerCli.RunOkAsync(host, "cp", $"{name}:/etc/in.txt", Path.Combine(_host, "out.txt"));
+        Assert.Equal("native\n", File.ReadAllText(Path.Combine(_host, "out.txt")));
+        await DockerCli.RunOkAsync(host, "rm", name);
+    }
+
+    [Fact]
+    public async Task A_killed_engines_temporary_mounts_are_removed_when_it_starts_again()
+    {
+        using var directory = new TempDirectory();
+        await using (var first = await EngineProcess.StartInAsync(directory, [])) { }
+        var leftover = Path.Combine(directory, "exec", "mounts", "leftover");
+        Directory.CreateDirectory(leftover);
+        Containers.Snapshots.Mounter.Mount([new Containers.Snapshots.MountSpec("bind", _host.Sub("source"), ["rbind"])], leftover);
+        Assert.Contains(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(leftover, StringComparison.Ordinal));
+
+        await using var second = await EngineProcess.StartInAsync(directory, []);
+        await Poll.UntilAsync(() => Task.FromResult(second.Output.Contains("Engine started")), "the restore, which runs after the socket answers");
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(leftover, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(leftover));
+    }
+
+    [Fact]
     public async Task Docker_export_is_a_tar_of_the_merged_root_filesystem()
     {
         var name = await RunScript("echo exported > /added.txt");
@@ -328,13 +416,13 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
         });
     }
 
-    private async Task<(HttpStatusCode Status, string Message)> PutTarAsync(string container, string path, Action<TarWriter> write)
+    private async Task<(HttpStatusCode Status, string Message)> PutTarAsync(string container, string path, Action<TarWriter> write, string query = "")
     {
         var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true)) write(writer);
         using var http = RawHttp.Create(fixture.Engine.SocketPath);
         using var content = new ByteArrayContent(tar.ToArray());
-        using var response = await http.PutAsync($"/containers/{container}/archive?path={Uri.EscapeDataString(path)}", content);
+        using var response = await http.PutAsync($"/containers/{container}/archive?path={Uri.EscapeDataString(path)}{query}", content);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
