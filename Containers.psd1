@@ -32,6 +32,7 @@
         'Invoke-ContainerImage'
         'Enter-Container'
         'Get-ContainerProcess'
+        'Invoke-ContainerCommand'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -35,7 +35,8 @@ public sealed class ExecInstance(string id, string containerId, ExecCreateReques
 
     public void Launched(ExecProcess process)
     {
-        lock (this) { Process = process; Pid = process.Pid; Running = true; }
+        // A process that ends at once may have been reaped (Ended) before it is recorded here: it is not running then.
+        lock (this) { Process = process; Pid = process.Pid; Running = ExitCode is null; }
     }
 
     public void Ended(int exitCode)
