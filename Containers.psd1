@@ -33,6 +33,8 @@
         'Enter-Container'
         'Get-ContainerProcess'
         'Invoke-ContainerCommand'
+        'Get-ContainerStatistics'
+        'Update-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
