@@ -107,7 +107,7 @@ Describe 'An interactive command (docker exec -it)' {
         Send-TestTerminal $Term 'Enter-Container exec-web sh'
         Wait-TestTerminal $Term '(?m)^/ #'
         Send-TestTerminal $Term 'stty size; exit 5'
-        $size = & tmux -L $Term.Socket display-message -p -t $Term.Session '#{pane_height} #{pane_width}'
+        $size = Get-TestTerminalSize $Term
         Wait-TestTerminal $Term "(?m)^$size\s*$"
         Wait-TestTerminal $Term '(?s)exit 5\s*\n.*\nPS [^\n]*>\s*$'
         Send-TestTerminal $Term '"code$LASTEXITCODE"'

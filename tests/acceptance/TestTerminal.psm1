@@ -24,6 +24,11 @@ function Get-TestTerminalScreen([Parameter(Mandatory)] $Terminal) {
     (& tmux -L $Terminal.Socket capture-pane -t $Terminal.Session -p) -join "`n"
 }
 
+# "rows columns", as stty size prints them inside the terminal.
+function Get-TestTerminalSize([Parameter(Mandatory)] $Terminal) {
+    & tmux -L $Terminal.Socket display-message -p -t $Terminal.Session '#{pane_height} #{pane_width}'
+}
+
 function Wait-TestTerminal([Parameter(Mandatory)] $Terminal, [Parameter(Mandatory)] [string] $Pattern, [int] $Seconds = 30) {
     $deadline = (Get-Date).AddSeconds($Seconds)
     while ((Get-TestTerminalScreen $Terminal) -notmatch $Pattern) {
@@ -36,4 +41,4 @@ function Stop-TestTerminal([Parameter(Mandatory)] $Terminal) {
     & tmux -L $Terminal.Socket kill-server
 }
 
-Export-ModuleMember -Function Start-TestTerminal, Send-TestTerminal, Get-TestTerminalScreen, Wait-TestTerminal, Stop-TestTerminal
+Export-ModuleMember -Function Start-TestTerminal, Send-TestTerminal, Get-TestTerminalScreen, Get-TestTerminalSize, Wait-TestTerminal, Stop-TestTerminal

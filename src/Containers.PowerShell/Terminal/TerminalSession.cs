@@ -6,10 +6,11 @@ using Containers.PowerShell.Base;
 namespace Containers.PowerShell.Terminal;
 
 /// <summary>
-/// An interactive session with a container's TTY in the current console, as <c>docker attach</c> (and <c>docker run
-/// -it</c>) runs one, or with a new process's TTY, as <c>docker exec -it</c> does: the terminal in raw mode, keys to the container's stdin, its output straight to the console, the
-/// container's TTY sized like the console window (and resized with it). It ends when the container's run (or the exec'd process) ends or the
-/// user types the detach keys (the engine recognises them, Docker's ctrl-p ctrl-q by default, and ends the attach).
+/// An interactive session with a TTY in the current console: a container's, as <c>docker attach</c> (and <c>docker run
+/// -it</c>) runs one, or a new process's, as <c>docker exec -it</c> does. The terminal in raw mode, keys to the
+/// process's stdin, its output straight to the console, the TTY sized like the console window (and resized with it). It
+/// ends when the process ends or the user types the detach keys (the engine recognises them, Docker's ctrl-p ctrl-q by
+/// default, and ends the attach).
 /// </summary>
 internal static class TerminalSession
 {
