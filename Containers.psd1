@@ -32,6 +32,9 @@
         'Invoke-ContainerImage'
         'Enter-Container'
         'Get-ContainerProcess'
+        'Invoke-ContainerCommand'
+        'Get-ContainerStatistics'
+        'Update-Container'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -23,7 +23,8 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
             "Get-ContainerImage", "Remove-ContainerImage", "Add-ContainerImageTag",
             "Get-Container", "New-Container", "Rename-Container", "Remove-Container",
             "Start-Container", "Stop-Container", "Restart-Container", "Suspend-Container", "Resume-Container", "Wait-Container",
-            "Get-ContainerLog", "Invoke-ContainerImage", "Enter-Container", "Get-ContainerProcess",
+            "Get-ContainerLog", "Invoke-ContainerImage", "Enter-Container", "Get-ContainerProcess", "Invoke-ContainerCommand",
+            "Get-ContainerStatistics", "Update-Container",
         }, names);
     }
 

@@ -121,32 +121,15 @@ Describe 'Get-ContainerLog' {
 
 Describe 'Enter-Container' {
     BeforeAll {
-        # A real terminal: pwsh in a detached tmux session on a private tmux server, driven with send-keys.
-        $script:TmuxSocket = "ce-pester-$PID"
-        $repo = (Resolve-Path "$PSScriptRoot/../..").Path
-        $pwsh = if (Test-Path "$repo/artifacts/tools/pwsh") { "$repo/artifacts/tools/pwsh" } else { (Get-Command pwsh).Source }
-        & tmux -L $TmuxSocket new-session -d -s enter -x 100 -y 30 "$pwsh -NoProfile -NoLogo"
-        function script:Send([string] $Text) {
-            if ($Text) { & tmux -L $TmuxSocket send-keys -t enter -l $Text }
-            & tmux -L $TmuxSocket send-keys -t enter Enter
-        }
-        function script:Detach { & tmux -L $TmuxSocket send-keys -t enter C-p C-q; Start-Sleep -Seconds 1 }
-        function script:Screen { (& tmux -L $TmuxSocket capture-pane -t enter -p) -join "`n" }
-        function script:WaitScreen([string] $Pattern, [int] $Seconds = 30) {
-            $deadline = (Get-Date).AddSeconds($Seconds)
-            while ((Screen) -notmatch $Pattern) {
-                if ((Get-Date) -gt $deadline) { throw "the terminal never showed '$Pattern':`n$(Screen)" }
-                Start-Sleep -Milliseconds 200
-            }
-        }
-        WaitScreen '(?m)^PS .*> *$' # PowerShell is ready for keys
-        $module = (Resolve-Path "$PSScriptRoot/../../artifacts/module/Containers/Containers.psd1").Path
-        Send "Import-Module '$module'; Connect-ContainerEngine -Uri '$($Engine.Uri)' | Out-Null; 'ready' + 'now'"
-        WaitScreen '(?m)^readynow'
+        Import-Module "$PSScriptRoot/TestTerminal.psm1" -Force
+        $script:Term = Start-TestTerminal $Engine.Uri enter
+        function script:Send([string] $Text) { Send-TestTerminal $Term $Text }
+        function script:Detach { Send-TestTerminal $Term -Keys C-p, C-q; Start-Sleep -Seconds 1 }
+        function script:WaitScreen([string] $Pattern, [int] $Seconds = 30) { Wait-TestTerminal $Term $Pattern $Seconds }
     }
 
     AfterAll {
-        & tmux -L $TmuxSocket kill-server
+        Stop-TestTerminal $script:Term
     }
 
     It 'runs commands in the container''s shell and detaches with Ctrl+P Ctrl+Q, leaving it running' {
@@ -168,11 +151,11 @@ Describe 'Enter-Container' {
     }
 
     It 'sizes the container''s terminal like the console' {
-        & tmux -L $TmuxSocket send-keys -t enter C-l
+        Send-TestTerminal $Term -Keys C-l
         Send 'Enter-Container box'
         Start-Sleep -Seconds 2
         Send 'stty size'
-        $size = & tmux -L $TmuxSocket display-message -p -t enter '#{pane_height} #{pane_width}'
+        $size = Get-TestTerminalSize $Term
         WaitScreen "(?m)^$size\s*$"
         Detach
         Send "'out' + 'again'"

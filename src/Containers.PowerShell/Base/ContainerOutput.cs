@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Containers.Api;
 using Containers.Client;
 
 namespace Containers.PowerShell.Base;
@@ -37,5 +38,32 @@ internal static class ContainerOutput
         if (exitCode != 0 && LanguagePrimitives.IsTrue(cmdlet.SessionState.PSVariable.GetValue("PSNativeCommandUseErrorActionPreference")))
             cmdlet.WriteError(new ErrorRecord(new InvalidOperationException($"The container {container} exited with code {exitCode}."),
                 "ContainerExitedWithError", ErrorCategory.NotSpecified, container));
+    }
+
+    /// <summary>
+    /// An exec'd command's exit code, as <see cref="SetExitCode(PSCmdlet, long, string)"/>. A command that could not start
+    /// has none (the reason was in its output): 126, as docker exec exits then. One still running (its session was
+    /// detached) has none yet, and $LASTEXITCODE stays as it was.
+    /// </summary>
+    public static void SetExitCode(PSCmdlet cmdlet, ExecInspect exec, string container)
+    {
+        if (exec.Running && exec.ExitCode is null) cmdlet.WriteVerbose($"Detached from the command in {container}; it is still running.");
+        else SetExitCode(cmdlet, exec.ExitCode ?? 126, container);
+    }
+
+    /// <summary>
+    /// The exec once its process has ended: its output ends as the process closes it, a moment before the engine has
+    /// recorded the exit. With <paramref name="patience"/> (a TTY session, which the detach keys can end while the
+    /// process runs on) it stops waiting after that long and returns the exec still running.
+    /// </summary>
+    public static async Task<ExecInspect> EndedExecAsync(ContainersClient client, string exec, TimeSpan? patience, CancellationToken cancel)
+    {
+        var deadline = patience is { } wait ? DateTime.UtcNow + wait : DateTime.MaxValue;
+        while (true)
+        {
+            var inspect = await client.InspectExecAsync(exec, cancel);
+            if (!inspect.Running || inspect.ExitCode is not null || DateTime.UtcNow >= deadline) return inspect;
+            await Task.Delay(20, cancel);
+        }
     }
 }

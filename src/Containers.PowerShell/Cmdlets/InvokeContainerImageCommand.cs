@@ -64,12 +64,7 @@ public sealed class InvokeContainerImageCommand : ContainerCreateCmdlet
                 "InteractiveNeedsTty", ErrorCategory.InvalidArgument, Image));
             return;
         }
-        if (Interactive && !Detach && !RawTerminal.IsAvailable)
-        {
-            WriteError(new ErrorRecord(new InvalidOperationException("-Interactive -Tty needs a terminal: stdin and stdout must not be redirected."),
-                "NoTerminal", ErrorCategory.DeviceError, Image));
-            return;
-        }
+        if (Interactive && !Detach && !TerminalSession.Available(this, Image)) return;
         var request = BuildCreateRequest(Tty, openStdin: Interactive, autoRemove: Remove && Detach);
         ForItem(Image, () =>
         {

@@ -1,7 +1,8 @@
 namespace Containers.PowerShell.Formatting;
 
 /// <summary>
-/// Text the format views show as docker's CLI does, called from Containers.types.ps1xml (RunningFor, CreatedSince).
+/// Text the format views show as docker's CLI does, called from Containers.types.ps1xml (RunningFor, CreatedSince) and
+/// Containers.format.ps1xml (docker stats' sizes).
 /// </summary>
 public static class DisplayText
 {
@@ -35,4 +36,24 @@ public static class DisplayText
 
     /// <summary>The 12-hex-digit ID docker shows, without sha256:.</summary>
     public static string ShortId(string id) => Completion.EngineCompleter.ShortId(id);
+
+    private static readonly string[] BinaryUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    private static readonly string[] DecimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+
+    /// <summary>"1.508MiB": go-units BytesSize, docker stats' MEM USAGE / LIMIT.</summary>
+    public static string BinarySize(double bytes) => Size(bytes, 1024, BinaryUnits, "G4");
+
+    /// <summary>"1.23kB": go-units HumanSizeWithPrecision(3), docker stats' NET I/O and BLOCK I/O.</summary>
+    public static string DecimalSize(double bytes) => Size(bytes, 1000, DecimalUnits, "G3");
+
+    private static string Size(double bytes, double unitBase, string[] units, string format)
+    {
+        int unit = 0;
+        while (bytes >= unitBase && unit < units.Length - 1)
+        {
+            bytes /= unitBase;
+            unit++;
+        }
+        return bytes.ToString(format, System.Globalization.CultureInfo.InvariantCulture) + units[unit];
+    }
 }
