@@ -231,4 +231,75 @@ public sealed class RestoreTests(ImageApiFixture fixture) : IClassFixture<ImageA
             await engine.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Without_live_restore_SIGTERM_stops_containers_with_their_stop_signal_and_timeout_and_policies_start_them_again()
+    {
+        using var dir = new TempDirectory();
+        var engine = await StartAsync(dir);
+        try
+        {
+            Assert.Equal("false", await Docker(engine, "info", "--format", "{{.LiveRestoreEnabled}}")); // dockerd's default
+            await Docker(engine, "run", "-d", "--name", "graceful", "--stop-signal", "SIGUSR1", Image,
+                "sh", "-c", "trap 'echo got usr1; exit 5' USR1; while true; do sleep 0.05; done");
+            await Docker(engine, "run", "-d", "--name", "stubborn", "--stop-timeout", "1", Image, "sleep", "1000");
+            await Docker(engine, "run", "-d", "--name", "always", "--restart", "always", Image, "sleep", "1000");
+            await Poll.UntilAsync(async () => (await Docker(engine, "top", "graceful")).Contains("sleep"), "the trap to be set");
+            var pids = new Dictionary<string, int>();
+            foreach (var name in new[] { "graceful", "stubborn", "always" })
+                pids[name] = int.Parse(await Inspect(engine, name, "{{.State.Pid}}"), CultureInfo.InvariantCulture);
+
+            var stopping = DateTimeOffset.UtcNow;
+            Assert.Equal(0, await engine.StopAsync());
+            Assert.All(pids.Values, pid => Assert.False(EngineResources.IsAlive(pid), "a container outlived the engine's stop"));
+            Assert.Empty(EngineResources.Shims(engine.ExecRoot));
+            Assert.Equal(0, EngineResources.Mounts(engine.Directory));
+            await engine.DisposeAsync();
+
+            engine = await EngineProcess.StartInAsync(engine.Directory, []);
+            Assert.Equal("exited 5", await Inspect(engine, "graceful", "{{.State.Status}} {{.State.ExitCode}}"));
+            Assert.Equal("got usr1", await Docker(engine, "logs", "graceful"));
+            Assert.Equal("exited 137", await Inspect(engine, "stubborn", "{{.State.Status}} {{.State.ExitCode}}"));
+            // Killed after its own 1 s stop timeout, not the default 10 s.
+            Assert.InRange(DateTimeOffset.Parse(await Inspect(engine, "stubborn", "{{.State.FinishedAt}}"), CultureInfo.InvariantCulture),
+                stopping, stopping.AddSeconds(8));
+            await WaitForStatus(engine, "always", "running"); // the engine stopped it, not the user
+            Assert.NotEqual(pids["always"].ToString(CultureInfo.InvariantCulture), await Inspect(engine, "always", "{{.State.Pid}}"));
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task With_live_restore_from_the_flag_or_daemon_json_SIGTERM_leaves_containers_running()
+    {
+        using var dir = new TempDirectory();
+        var engine = await StartAsync(dir, "--live-restore");
+        try
+        {
+            Assert.Equal("true", await Docker(engine, "info", "--format", "{{.LiveRestoreEnabled}}"));
+            await Docker(engine, "run", "-d", "--name", "counter", Image, "sh", "-c", Counter);
+            var pid = await Inspect(engine, "counter", "{{.State.Pid}}");
+            Assert.Equal(0, await engine.StopAsync());
+            await engine.DisposeAsync();
+            Assert.True(EngineResources.IsAlive(int.Parse(pid, CultureInfo.InvariantCulture)));
+
+            File.WriteAllText(engine.ConfigFile, """{"live-restore": true}""");
+            engine = await EngineProcess.StartInAsync(engine.Directory, []);
+            Assert.Equal("true", await Docker(engine, "info", "--format", "{{.LiveRestoreEnabled}}"));
+            Assert.Equal("running " + pid, await Inspect(engine, "counter", "{{.State.Status}} {{.State.Pid}}"));
+            Assert.Equal(0, await engine.StopAsync());
+            await engine.DisposeAsync();
+
+            engine = await EngineProcess.StartInAsync(engine.Directory, []);
+            Assert.Equal("running " + pid, await Inspect(engine, "counter", "{{.State.Status}} {{.State.Pid}}"));
+            await AssertCounterLog(engine, "counter");
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+        }
+    }
 }
