@@ -6,6 +6,7 @@ using Containers.Runtime;
 using Containers.Runtime.Launch;
 using Containers.Runtime.Spec;
 using Containers.Runtime.State;
+using Containers.Snapshots;
 using RuntimeExit = Containers.Runtime.State.ExitStatus;
 using RuntimeStatus = Containers.Runtime.State.Status;
 using ContainerState = Containers.Api.ContainerState;
@@ -339,6 +340,7 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task RestoreAsync()
     {
+        RemoveOrphanSnapshots();
         var toStart = new List<string>();
         foreach (var record in store.List())
         {
@@ -372,6 +374,23 @@ public sealed partial class ContainerService
         {
             try { await StartAsync(id); }
             catch (DomainException e) { log.LogWarning("starting container {Id} by its restart policy failed: {Message}", id, e.Message); }
+        }
+    }
+
+    /// <summary>
+    /// Container snapshots (active or view) whose container has no record: what a crash during a create or a removal
+    /// leaves (see <see cref="ContainerStore.Add"/> and <see cref="RemoveLocked"/>); images' committed layers stay.
+    /// </summary>
+    private void RemoveOrphanSnapshots()
+    {
+        var ids = store.List().Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var orphan in snapshots.List().Where(s => s.Kind != SnapshotKind.Committed && !ids.Contains(s.Key)))
+        {
+            try { snapshots.Remove(orphan.Key); }
+            catch (Exception e) when (e is IOException or InvalidOperationException or KeyNotFoundException)
+            {
+                log.LogWarning("removing the orphan snapshot {Key} failed: {Message}", orphan.Key, e.Message);
+            }
         }
     }
 

@@ -23,14 +23,15 @@ public sealed class RestoreTests(ImageApiFixture fixture) : IClassFixture<ImageA
     }
 
     /// <summary>SIGKILL, an outage of <paramref name="outage"/>, the engine started again on the same directory.</summary>
-    private async Task<EngineProcess> KillAndRestartAsync(EngineProcess engine, TimeSpan outage, Action? whileDown = null, params string[] arguments)
+    private static async Task<EngineProcess> KillAndRestartAsync(EngineProcess engine, TimeSpan outage, Action? whileDown = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         engine.Signal(Posix.SIGKILL);
         await engine.StopAsync();
         whileDown?.Invoke(); // an assertion failing here leaves the exited engine to the caller's disposal
         await engine.DisposeAsync();
         await Task.Delay(outage);
-        return await EngineProcess.StartInAsync(engine.Directory, arguments);
+        return await EngineProcess.StartInAsync(engine.Directory, [], environment: environment);
     }
 
     private static async Task<string> Docker(EngineProcess engine, params string[] args) =>
@@ -296,6 +297,64 @@ public sealed class RestoreTests(ImageApiFixture fixture) : IClassFixture<ImageA
             engine = await EngineProcess.StartInAsync(engine.Directory, []);
             Assert.Equal("running " + pid, await Inspect(engine, "counter", "{{.State.Status}} {{.State.Pid}}"));
             await AssertCounterLog(engine, "counter");
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
+    /// <summary>Where the engine kills itself (see CrashPoint in the engine) and whether the container exists after.</summary>
+    public static TheoryData<string, bool> CrashPoints => new()
+    {
+        { "create-prepared", false }, // snapshot made, record not yet written: gone
+        { "create-recorded", true },
+        { "start-mounted", true }, // the start never finished: created, startable
+        { "start-created", true },
+        { "start-started", true },
+        { "rm-cleaned", true }, // killed and unmounted, not yet removed: exited
+        { "rm-unrecorded", false }, // record gone, snapshot not yet: the orphan snapshot is removed at start
+    };
+
+    [Theory]
+    [MemberData(nameof(CrashPoints))]
+    public async Task SIGKILL_during_create_start_or_rm_leaves_a_store_that_opens_consistent(string point, bool exists)
+    {
+        using var dir = new TempDirectory();
+        var engine = await StartAsync(dir);
+        try
+        {
+            var snapshots = await Docker(engine, "info", "--format", "{{index (index .DriverStatus 0) 1}}");
+            string[] create = ["create", "--name", "crash", Image, "sh", "-c", "echo ok; sleep 1000"];
+            var operation = point.Split('-')[0];
+            if (operation != "create") await Docker(engine, create);
+            if (operation == "rm") await Docker(engine, "start", "crash");
+            List<string> known = operation == "create" ? [] : [await Inspect(engine, "crash", "{{.Id}}")];
+
+            engine = await KillAndRestartAsync(engine, TimeSpan.Zero, environment: new Dictionary<string, string> { ["CONTAINERS_ENGINE_CRASH_AT"] = point });
+            var (code, _, _) = await DockerCli.RunAsync("unix://" + engine.SocketPath,
+                operation switch { "create" => create, "start" => ["start", "crash"], _ => ["rm", "-f", "crash"] });
+            Assert.NotEqual(0, code);
+            await engine.WaitForExitAsync();
+            Assert.Equal(137, engine.ExitCode); // it died at the crash point, by SIGKILL
+            await engine.DisposeAsync();
+
+            engine = await EngineProcess.StartInAsync(dir, []);
+            var ids = (await Docker(engine, "ps", "-aq", "--no-trunc")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(exists ? 1 : 0, ids.Length);
+            if (exists)
+            {
+                Assert.Contains(await Inspect(engine, "crash", "{{.State.Status}}"), new[] { "created", "exited" });
+                await Docker(engine, "start", "crash"); // complete: it runs
+                await Poll.UntilAsync(async () => (await Docker(engine, "logs", "crash")).Contains("ok"), "the container's output");
+                await Docker(engine, "rm", "-f", "crash");
+            }
+            Assert.Equal(0, EngineResources.Mounts(engine.Directory));
+            Assert.Empty(EngineResources.Shims(engine.ExecRoot));
+            Assert.Empty(EngineResources.CgroupsOf([.. ids, .. known]));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(dir, "data", "containers")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(dir, "exec", "containers")));
+            Assert.Equal(snapshots, await Docker(engine, "info", "--format", "{{index (index .DriverStatus 0) 1}}"));
         }
         finally
         {
