@@ -13,6 +13,13 @@ public sealed class EngineSettings
     public string ConfigFile { get; set; } = DefaultConfigFile;
     public string? PidFile { get; set; }
     public bool Debug { get; set; }
+
+    /// <summary>
+    /// dockerd's live-restore: when the engine stops (SIGTERM, SIGINT), its containers keep running, to be re-adopted at
+    /// the next start. Off by default, as in dockerd: a stop then stops the containers with their stop signal and
+    /// timeout. Either way a crash (SIGKILL) takes no container with it; containers always outlive an engine that dies.
+    /// </summary>
+    public bool LiveRestore { get; set; }
     public List<string> RegistryMirrors { get; set; } = [];
     public List<string> InsecureRegistries { get; set; } = [];
     public string LogDriver { get; set; } = "json-file";

@@ -72,6 +72,7 @@ public sealed class SystemService(EngineSettings settings, EngineIdentity identi
             PidsLimit = host.HasPidsController,
             IPv4Forwarding = HostFacts.IPv4Forwarding,
             Debug = settings.Debug,
+            LiveRestoreEnabled = settings.LiveRestore,
             NFd = Directory.EnumerateFileSystemEntries("/proc/self/fd").Count(),
             NGoroutines = process.Threads.Count,
             SystemTime = DateTimeOffset.Now.ToString("yyyy-MM-ddTHH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture),

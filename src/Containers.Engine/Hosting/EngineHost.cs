@@ -103,7 +103,7 @@ public static class EngineHost
         logger.LogInformation("Engine started: version {Version}, pid {Pid}, data-root {DataRoot}, exec-root {ExecRoot}", identity.Version, Environment.ProcessId, settings.DataRoot, settings.ExecRoot);
 
         await app.WaitForShutdownAsync();
-        containerService.StopMonitoring();
+        await containerService.ShutdownAsync(settings.LiveRestore);
         logger.LogInformation("Engine stopped {Pid}", Environment.ProcessId);
         return 0;
     }

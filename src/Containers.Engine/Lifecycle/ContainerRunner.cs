@@ -1,4 +1,5 @@
 using Containers.Engine.Configuration;
+using Containers.Engine.Hosting;
 using static Containers.Interop.Libc;
 using Containers.Runtime;
 using Containers.Runtime.Init;
@@ -85,6 +86,7 @@ public sealed class ContainerRunner
         try
         {
             Mounter.Mount(_snapshots.Mounts(record.Id), rootfs);
+            CrashPoint.Reach("start-mounted");
             var spec = ContainerSpecBuilder.Build(record, rootfs, containerDirectory, UserResolver.Resolve(rootfs, record.Config.User), networkNamespace);
             if (record.HostConfig.Init == true) (spec.Annotations ??= [])[ContainerInit.InitAnnotation] = "true";
             SpecFile.Save(bundle, spec);
@@ -106,7 +108,9 @@ public sealed class ContainerRunner
                 StdinOnce = record.Config.StdinOnce,
             };
             var pid = _runtime.Create(record.Id, bundle, io);
+            CrashPoint.Reach("start-created");
             _runtime.Start(record.Id);
+            CrashPoint.Reach("start-started");
             return pid;
         }
         catch

@@ -6,6 +6,7 @@ using Containers.Runtime;
 using Containers.Runtime.Launch;
 using Containers.Runtime.Spec;
 using Containers.Runtime.State;
+using Containers.Snapshots;
 using RuntimeExit = Containers.Runtime.State.ExitStatus;
 using RuntimeStatus = Containers.Runtime.State.Status;
 using ContainerState = Containers.Api.ContainerState;
@@ -128,7 +129,7 @@ public sealed partial class ContainerService
             events.Publish(EventTypes.Container, "die", id, new Dictionary<string, string>(Attributes(record)) { ["exitCode"] = exit.ExitCode.ToString() });
             tracker.Exited(new ExitResult(exit.ExitCode));
 
-            if (ShouldRestart(record, exit.ExitCode))
+            if (!_shuttingDown && ShouldRestart(record, exit.ExitCode))
             {
                 tracker.RestartDelay = finished - startedAt >= StableRun || tracker.RestartDelay == TimeSpan.Zero
                     ? FirstRestartDelay
@@ -185,9 +186,12 @@ public sealed partial class ContainerService
     }
 
     /// <summary>docker stop: the stop signal, SIGKILL after the timeout; false when it was not running (304).</summary>
-    public async Task<bool> StopAsync(string idOrName, int? timeoutSeconds, string? signal)
+    public async Task<bool> StopAsync(string idOrName, int? timeoutSeconds, string? signal) =>
+        await StopAsync(store.Get(idOrName), timeoutSeconds, signal, byUser: true);
+
+    /// <summary>A stop by the user (no policy restart until the next docker start) or by the engine's shutdown.</summary>
+    private async Task<bool> StopAsync(ContainerRecord record, int? timeoutSeconds, string? signal, bool byUser)
     {
-        var record = store.Get(idOrName);
         var tracker = Tracker(record.Id);
         var number = ParseSignal(signal ?? record.Config.StopSignal ?? "SIGTERM");
         var timeout = timeoutSeconds ?? record.Config.StopTimeout ?? 10;
@@ -203,7 +207,7 @@ public sealed partial class ContainerService
                 return true;
             }
             if (!record.Status.IsRunning) return false;
-            record = store.Update(record.Id, r => r.StoppedByUser = true);
+            if (byUser) record = store.Update(record.Id, r => r.StoppedByUser = true);
             exited = tracker.NextExit;
             if (record.Status == ContainerStatus.Paused) Unfreeze(record);
             SignalLocked(record, number);
@@ -337,6 +341,7 @@ public sealed partial class ContainerService
     public async Task RestoreAsync()
     {
         _ = _mountsDirectory.Value; // a killed engine's temporary mounts of container snapshots go before any container starts
+        RemoveOrphanSnapshots();
         var toStart = new List<string>();
         foreach (var record in store.List())
         {
@@ -373,8 +378,48 @@ public sealed partial class ContainerService
         }
     }
 
-    /// <summary>The engine stops: monitors and restart timers end; containers keep running (live restore).</summary>
-    public void StopMonitoring() => _stopping.Cancel();
+    /// <summary>
+    /// Container snapshots (active or view) whose container has no record: what a crash during a create or a removal
+    /// leaves (see <see cref="ContainerStore.Add"/> and <see cref="RemoveLocked"/>); images' committed layers stay.
+    /// </summary>
+    private void RemoveOrphanSnapshots()
+    {
+        var ids = store.List().Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var orphan in snapshots.List().Where(s => s.Kind != SnapshotKind.Committed && !ids.Contains(s.Key)))
+        {
+            try { snapshots.Remove(orphan.Key); }
+            catch (Exception e) when (e is IOException or InvalidOperationException or KeyNotFoundException)
+            {
+                log.LogWarning("removing the orphan snapshot {Key} failed: {Message}", orphan.Key, e.Message);
+            }
+        }
+    }
+
+    private volatile bool _shuttingDown;
+
+    /// <summary>
+    /// The engine stops. With live restore its containers keep running (re-adopted by <see cref="RestoreAsync"/>);
+    /// without it, as dockerd, every running or paused container is stopped with its stop signal and timeout, all at
+    /// once, and no policy restarts them until the engine starts again (then always and unless-stopped ones start, as
+    /// the user did not stop them). Then monitors and restart timers end.
+    /// </summary>
+    public async Task ShutdownAsync(bool liveRestore)
+    {
+        if (!liveRestore)
+        {
+            _shuttingDown = true;
+            var running = store.List().Where(r => r.Status == ContainerStatus.Running || r.Status == ContainerStatus.Paused).Select(async r =>
+            {
+                try { await StopAsync(r, null, null, byUser: false); }
+                catch (Exception e) when (e is DomainException or IOException)
+                {
+                    log.LogWarning("stopping container {Id} at shutdown failed: {Message}", r.Id, e.Message);
+                }
+            });
+            await Task.WhenAll(running);
+        }
+        _stopping.Cancel();
+    }
 
     /// <summary>Sets the size of a running container's terminal (docker run -t and attach send it).</summary>
     public void Resize(string idOrName, ushort width, ushort height)

@@ -3,6 +3,7 @@ using Containers.Engine.Errors;
 using Containers.Engine.Configuration;
 using Containers.Engine.Events;
 using Containers.Engine.Filtering;
+using Containers.Engine.Hosting;
 using Containers.Engine.Images;
 using Containers.Snapshots;
 
@@ -42,18 +43,22 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         {
             Id = id, Created = DateTimeOffset.UtcNow, ImageName = request.Image!, ImageId = image.Id,
             Path = path, Args = args, Config = config, HostConfig = host,
-        }, name);
-        try
+        }, name, prepare: r =>
         {
-            snapshots.Prepare(id, image.Layers.LastOrDefault()?.ChainId);
-            WriteContainerFiles(record);
-            runner.PrepareOutput(record);
-        }
-        catch
-        {
-            store.Remove(id);
-            throw;
-        }
+            try
+            {
+                snapshots.Prepare(id, image.Layers.LastOrDefault()?.ChainId);
+                CrashPoint.Reach("create-prepared");
+                WriteContainerFiles(r);
+                runner.PrepareOutput(r);
+            }
+            catch
+            {
+                if (snapshots.Exists(id)) snapshots.Remove(id);
+                throw;
+            }
+        });
+        CrashPoint.Reach("create-recorded");
         events.Publish(EventTypes.Container, "create", id, Attributes(record));
         return new ContainerCreateResponse { Id = id, Warnings = warnings };
     }
@@ -123,9 +128,13 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     {
         StopHealthMonitor(record.Id);
         runner.Cleanup(record.Id);
+        CrashPoint.Reach("rm-cleaned");
         runner.RemoveOutput(record.Id);
-        if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);
+        // The record goes first: a crash before the snapshot's removal leaves an orphan that RestoreAsync removes,
+        // never a container without its filesystem.
         store.Remove(record.Id);
+        CrashPoint.Reach("rm-unrecorded");
+        if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);
         ForgetExecs(record.Id);
         events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));
         if (_trackers.TryRemove(record.Id, out var tracker))

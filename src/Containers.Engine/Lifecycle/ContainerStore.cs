@@ -56,8 +56,13 @@ public sealed partial class ContainerStore
         return bare;
     }
 
-    /// <summary>Adds a new container; its name (given or generated) must be free.</summary>
-    public ContainerRecord Add(ContainerRecord record, string? requestedName)
+    /// <summary>
+    /// Adds a new container; its name (given or generated) must be free. <paramref name="prepare"/> makes what the
+    /// container needs (its snapshot, its files) after the name is taken and before the record is written: a crash
+    /// in between leaves a directory without a record, removed at the next open, so a container is complete or gone.
+    /// When it throws, the container is forgotten and the exception goes on.
+    /// </summary>
+    public ContainerRecord Add(ContainerRecord record, string? requestedName, Action<ContainerRecord>? prepare = null)
     {
         lock (_gate)
         {
@@ -66,11 +71,20 @@ public sealed partial class ContainerStore
                 : NameGenerator.Generate(_idByName.ContainsKey);
             EnsureNameFree(record.Name);
             Directory.CreateDirectory(DirectoryOf(record.Id));
-            Write(record);
             _byId[record.Id] = record;
             _idByName[record.Name] = record.Id;
-            return record;
         }
+        try
+        {
+            prepare?.Invoke(record);
+            lock (_gate) Write(record);
+        }
+        catch
+        {
+            Remove(record.Id);
+            throw;
+        }
+        return record;
     }
 
     /// <summary>Finds a container by full ID, name (with or without "/"), or unique ID prefix.</summary>

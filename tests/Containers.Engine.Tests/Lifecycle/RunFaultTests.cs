@@ -152,54 +152,16 @@ public sealed class RunFaultTests(ImageApiFixture fixture) : IClassFixture<Image
         Assert.Empty(Shims(ids));
         Assert.Equal(before.Shims, Shims(null).Count);
         // A shim's exit is reaped by the engine's thread for it, a moment after: zombies may show briefly, none may stay.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Zombies().Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.Empty(Zombies());
+        Assert.Empty(await EngineResources.SettledZombiesAsync(EnginePid, fixture.Engine.ExecRoot));
         await WaitForDescriptors(before.Descriptors);
     }
 
-    /// <summary>Mount points under the engine's directory (its data root and exec root): the containers' rootfs overlays.</summary>
-    private int EngineMounts() => File.ReadLines("/proc/self/mountinfo")
-        .Count(line => line.Split(' ') is { Length: > 4 } f && f[4].StartsWith(fixture.Engine.Directory, StringComparison.Ordinal));
+    private int EngineMounts() => EngineResources.Mounts(fixture.Engine.Directory);
 
-    /// <summary>The cgroup directories named after any of these containers, in any hierarchy (one each under cgroup v1).</summary>
-    private static List<string> CgroupsOf(List<string> ids) => Directory
-        .EnumerateDirectories("/sys/fs/cgroup", "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3, IgnoreInaccessible = true })
-        .Where(dir => ids.Contains(Path.GetFileName(dir))).ToList();
+    private static List<string> CgroupsOf(List<string> ids) => EngineResources.CgroupsOf(ids);
 
-    /// <summary>The PIDs of this engine's shims (containers-runtime shim/reap with the engine's exec root), of these containers when given.</summary>
-    private List<int> Shims(List<string>? ids) => Processes()
-        .Where(p => p.Args is ["containers-runtime", "shim" or "reap", var root, var id, ..]
-            && root.StartsWith(fixture.Engine.ExecRoot, StringComparison.Ordinal) && (ids is null || ids.Contains(id)))
-        .Select(p => p.Pid).ToList();
-
-    /// <summary>Zombies whose parent is the engine or one of its shims (nobody reaped them).</summary>
-    private List<int> Zombies()
-    {
-        var parents = Shims(null).Append(EnginePid).ToHashSet();
-        return Processes().Where(p => p.State == 'Z' && parents.Contains(p.Parent)).Select(p => p.Pid).ToList();
-    }
-
-    private sealed record ProcessEntry(int Pid, char State, int Parent, string[] Args);
-
-    private static List<ProcessEntry> Processes()
-    {
-        var list = new List<ProcessEntry>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                // stat: "pid (comm) S ppid ...", comm may hold spaces and parentheses: fields follow the last ')'.
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
-                list.Add(new ProcessEntry(pid, fields[0][0], int.Parse(fields[1], CultureInfo.InvariantCulture), args));
-            }
-            catch (IOException) { } // it ended while we looked
-        }
-        return list;
-    }
+    /// <summary>The PIDs of this engine's shims, of these containers when given.</summary>
+    private List<int> Shims(List<string>? ids) => EngineResources.Shims(fixture.Engine.ExecRoot, ids);
 
     /// <summary>A hijacked attach (stream, stdout only) read until output flows, then the socket dropped without a word.</summary>
     private async Task AttachAndDropAsync(string container)

@@ -30,7 +30,8 @@ public sealed class EngineProcess : IAsyncDisposable
 
     private readonly bool _ownsDirectory;
 
-    private EngineProcess(string directory, string socketPath, IEnumerable<string> arguments, bool ownsDirectory)
+    private EngineProcess(string directory, string socketPath, IEnumerable<string> arguments, bool ownsDirectory,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         _ownsDirectory = ownsDirectory;
         Directory = directory;
@@ -38,6 +39,7 @@ public sealed class EngineProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(RepositoryPaths.EngineDll);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -74,17 +76,21 @@ public sealed class EngineProcess : IAsyncDisposable
     public static async Task<EngineProcess> StartAsync(params string[] extraArguments) =>
         await StartInAsync(NewDirectory(), extraArguments, ownsDirectory: true);
 
-    /// <summary>Starts an engine in the caller's directory, which stays after the engine stops unless it is owned.</summary>
-    public static async Task<EngineProcess> StartInAsync(string directory, IEnumerable<string> extraArguments, bool withSocket = true, bool ownsDirectory = false)
+    /// <summary>
+    /// Starts an engine in the caller's directory, which stays after the engine stops unless it is owned;
+    /// <paramref name="environment"/> adds variables to the engine's (e.g. a crash point's).
+    /// </summary>
+    public static async Task<EngineProcess> StartInAsync(string directory, IEnumerable<string> extraArguments, bool withSocket = true, bool ownsDirectory = false,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var engine = Launch(directory, [.. StandardArguments(directory, withSocket), .. extraArguments], ownsDirectory);
+        var engine = Launch(directory, [.. StandardArguments(directory, withSocket), .. extraArguments], ownsDirectory, environment);
         await engine.WaitUntilReadyAsync();
         return engine;
     }
 
-    private static EngineProcess Launch(string directory, List<string> arguments, bool ownsDirectory)
+    private static EngineProcess Launch(string directory, List<string> arguments, bool ownsDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var engine = new EngineProcess(directory, Path.Combine(directory, "engine.sock"), arguments, ownsDirectory);
+        var engine = new EngineProcess(directory, Path.Combine(directory, "engine.sock"), arguments, ownsDirectory, environment);
         engine._process.Start();
         engine._process.BeginErrorReadLine();
         engine._process.BeginOutputReadLine();
@@ -127,6 +133,14 @@ public sealed class EngineProcess : IAsyncDisposable
     public ContainersClient CreateClient() => new(Endpoint);
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits (at most 30 s) for the engine to exit by itself (a crash point, a refused start).</summary>
+    public async Task WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.WaitForExit();
+    }
 
     public int ExitCode => _process.ExitCode;
 
