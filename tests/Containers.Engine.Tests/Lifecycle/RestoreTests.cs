@@ -283,7 +283,13 @@ public sealed class RestoreTests(ImageApiFixture fixture) : IClassFixture<ImageA
             Assert.Equal("true", await Docker(engine, "info", "--format", "{{.LiveRestoreEnabled}}"));
             await Docker(engine, "run", "-d", "--name", "counter", Image, "sh", "-c", Counter);
             var pid = await Inspect(engine, "counter", "{{.State.Pid}}");
+            var follower = DockerCli.RunAsync("unix://" + engine.SocketPath, "logs", "-f", "counter");
+            await Poll.UntilAsync(async () => (await Docker(engine, "logs", "counter")).Contains('3'), "the counter to count");
             Assert.Equal(0, await engine.StopAsync());
+            // A follower attached before the stop ends cleanly with it, having had the lines until then.
+            var (code, followed, stderr) = await follower;
+            Assert.True(code == 0, stderr);
+            Assert.StartsWith("0\n1\n2\n3\n", followed);
             await engine.DisposeAsync();
             Assert.True(EngineResources.IsAlive(int.Parse(pid, CultureInfo.InvariantCulture)));
 
