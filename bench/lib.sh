@@ -123,9 +123,8 @@ runroot = "$1/podman/run"
 CONF
 }
 
-# The static busybox as a one-layer image in a loopback registry, our engine and dockerd started fresh in WORKDIR, and
-# the image pulled by both and by podman. Sets: port, image.
-busybox_on_three_engines() { # workdir
+# The static busybox as a one-layer image in a loopback registry started in WORKDIR. Sets: port, image.
+busybox_in_registry() { # workdir
   echo "== image: busybox (static) in one layer, from a loopback registry"
   local rootfs=$1/busybox-rootfs a
   mkdir -p "$rootfs"/{bin,dev,etc,proc,sys,tmp}
@@ -135,6 +134,20 @@ busybox_on_three_engines() { # workdir
   port=$(start_registry "$1")
   image=127.0.0.1:$port/bench/busybox:bench
   skopeo copy --quiet --dest-tls-verify=false "oci:$1/busybox-oci:bench" "docker://$image"
+}
+
+# Starts our engine in DIR (socket, data and exec roots, daemon.json, log and pid file there), in the background.
+start_ours() { # dir
+  [ -f "$1/daemon.json" ] || echo '{}' >"$1/daemon.json"
+  setsid "$REPO_ROOT/src/Containers.Engine/bin/Release/net10.0/containers-engine" -H "unix://$1/engine.sock" \
+    --data-root "$1/data" --exec-root "$1/exec" --config-file "$1/daemon.json" >>"$1/log" 2>&1 < /dev/null &
+  echo $! >"$1/pid"
+}
+
+# The busybox image (busybox_in_registry), our engine and dockerd started fresh in WORKDIR, and the image pulled by
+# both and by podman. Sets: port, image.
+busybox_on_three_engines() { # workdir
+  busybox_in_registry "$1"
   "$REPO_ROOT/bench/pull/fresh-engine.sh" ours "$1" "$port"
   "$REPO_ROOT/bench/pull/fresh-engine.sh" dockerd "$1" "$port"
   docker -H "unix://$1/ours/engine.sock" pull -q "$image" >/dev/null

@@ -13,9 +13,7 @@ umount -R "$dir/data" 2>/dev/null || true
 rm -rf "$dir"; mkdir -p "$dir"
 case $kind in
   ours)
-    echo '{}' >"$dir/daemon.json"
-    setsid "$REPO_ROOT/src/Containers.Engine/bin/Release/net10.0/containers-engine" -H "unix://$dir/engine.sock" \
-      --data-root "$dir/data" --exec-root "$dir/exec" --config-file "$dir/daemon.json" >"$dir/log" 2>&1 < /dev/null &
+    start_ours "$dir"
     ;;
   dockerd)
     # Docker's own networking is off: the pull needs none and the host stays untouched.
@@ -24,5 +22,5 @@ case $kind in
       --containerd-namespace bench --containerd-plugins-namespace bench-plugins >"$dir/log" 2>&1 < /dev/null &
     ;;
 esac
-echo $! >"$dir/pid"
+[ "$kind" = ours ] || echo $! >"$dir/pid"
 wait_for_socket "$dir/engine.sock" 60

@@ -210,8 +210,41 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
             {
                 try { await exited.Task.WaitAsync(TimeSpan.FromSeconds(1), cancel); } catch (TimeoutException) { }
             }
+            else if (ShimAlive(record)) WatchShim(record.ShimPid);
             else await Task.Delay(20, cancel);
         }
+    }
+
+    /// <summary>
+    /// A shim this process did not start (adopted after an engine restart) is not our child: a small thread blocks on
+    /// its pidfd, which turns readable when it exits, so <see cref="WaitAsync"/> wakes at once instead of polling.
+    /// </summary>
+    private static void WatchShim(int shimPid)
+    {
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!shimExits.TryAdd(shimPid, exited)) return;
+        int pidfd = (int)syscall(SYS_pidfd_open, shimPid, 0, 0);
+        if (pidfd < 0) // already gone
+        {
+            shimExits.TryRemove(shimPid, out _);
+            exited.TrySetResult();
+            return;
+        }
+        new Thread(() =>
+        {
+            WaitReadable(pidfd);
+            close(pidfd);
+            shimExits.TryRemove(shimPid, out _);
+            exited.TrySetResult();
+        }, 64 * 1024) { IsBackground = true, Name = "shim-watch" }.Start();
+    }
+
+    private static unsafe void WaitReadable(int fd)
+    {
+        int* pfd = stackalloc int[2]; // struct pollfd { int fd; short events; short revents; }
+        pfd[0] = fd;
+        pfd[1] = POLLIN;
+        while (poll(pfd, 1, -1) < 0 && Errno == EINTR) { }
     }
 
     /// <summary>Sets the size of the container's terminal (the pty master the shim holds), as docker's resize.</summary>

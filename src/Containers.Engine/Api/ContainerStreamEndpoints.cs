@@ -17,7 +17,9 @@ public static class ContainerStreamEndpoints
         routes.MapPost("/containers/{id}/attach", AttachAsync);
     }
 
-    private static async Task LogsAsync(string id, HttpContext context, ContainerService containers)
+    /// <remarks>A follower ends when the client leaves or the engine stops (cleanly: the response completes, the
+    /// engine's stop does not wait for it).</remarks>
+    private static async Task LogsAsync(string id, HttpContext context, ContainerService containers, IHostApplicationLifetime lifetime)
     {
         var request = context.Request;
         var output = containers.Logs(id, new LogReadOptions
@@ -32,9 +34,16 @@ public static class ContainerStreamEndpoints
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = HijackedStreams.MediaType(context, output.Tty);
-        await response.StartAsync(context.RequestAborted); // a follower sees the headers before the first line
-        await response.Body.FlushAsync(context.RequestAborted);
-        await HijackedStreams.CopyOutputAsync(output.Batches, response.Body, output.Tty, request.Flag("timestamps"), context.RequestAborted);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        try
+        {
+            await response.StartAsync(stop.Token); // a follower sees the headers before the first line
+            await response.Body.FlushAsync(stop.Token);
+            await HijackedStreams.CopyOutputAsync(output.Batches, response.Body, output.Tty, request.Flag("timestamps"), stop.Token);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+        }
     }
 
     private static async Task AttachAsync(string id, HttpContext context, ContainerService containers)

@@ -52,7 +52,7 @@ public sealed class RestoreTests(ImageApiFixture fixture) : IClassFixture<ImageA
     }
 
     [Fact]
-    public async Task A_running_container_survives_SIGKILL_of_the_engine_with_its_pid_its_log_exec_stats_and_stop()
+    public async Task A_running_container_survives_SIGKILL_of_the_engine_with_its_pid_its_log_attach_exec_stats_and_stop()
     {
         using var dir = new TempDirectory();
         var engine = await StartAsync(dir);
@@ -71,8 +71,18 @@ public sealed class RestoreTests(ImageApiFixture fixture) : IClassFixture<ImageA
             Assert.Equal("inside", await Docker(engine, "exec", "counter", "echo", "inside"));
             Assert.Equal("counter", await Docker(engine, "stats", "--no-stream", "--format", "{{.Name}}", "counter"));
 
+            var since = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            var attach = DockerCli.RunAsync("unix://" + engine.SocketPath, "attach", "--no-stdin", "counter");
+            await Poll.UntilAsync(async () => (await Docker(engine, "events", "--since", since, "--until", DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+                "--filter", "container=counter", "--filter", "event=attach", "--format", "{{.Action}}")).Contains("attach"), "the attach");
+
             await Docker(engine, "stop", "-t", "1", "counter"); // sh as PID 1 ignores SIGTERM: the SIGKILL after 1 s
             Assert.Equal("exited 137", await Inspect(engine, "counter", "{{.State.Status}} {{.State.ExitCode}}"));
+            var (attachCode, attached, _) = await attach; // the attach follows the adopted run to its end
+            Assert.Equal(137, attachCode);
+            var numbers = attached.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+            Assert.NotEmpty(numbers);
+            Assert.Equal(Enumerable.Range(numbers[0], numbers.Count), numbers);
             Assert.False(EngineResources.IsAlive(int.Parse(pid, CultureInfo.InvariantCulture)));
             await AssertCounterLog(engine, "counter");
         }
@@ -283,7 +293,13 @@ public sealed class RestoreTests(ImageApiFixture fixture) : IClassFixture<ImageA
             Assert.Equal("true", await Docker(engine, "info", "--format", "{{.LiveRestoreEnabled}}"));
             await Docker(engine, "run", "-d", "--name", "counter", Image, "sh", "-c", Counter);
             var pid = await Inspect(engine, "counter", "{{.State.Pid}}");
+            var follower = DockerCli.RunAsync("unix://" + engine.SocketPath, "logs", "-f", "counter");
+            await Poll.UntilAsync(async () => (await Docker(engine, "logs", "counter")).Contains('3'), "the counter to count");
             Assert.Equal(0, await engine.StopAsync());
+            // A follower attached before the stop ends cleanly with it, having had the lines until then.
+            var (code, followed, stderr) = await follower;
+            Assert.True(code == 0, stderr);
+            Assert.StartsWith("0\n1\n2\n3\n", followed);
             await engine.DisposeAsync();
             Assert.True(EngineResources.IsAlive(int.Parse(pid, CultureInfo.InvariantCulture)));
 
