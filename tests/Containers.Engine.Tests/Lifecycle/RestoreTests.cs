@@ -97,6 +97,38 @@ public sealed class RestoreTests(ImageApiFixture fixture) : IClassFixture<ImageA
         Directory.EnumerateFiles(Path.Combine(engineDirectory, "data", "containers"), "*-json.log", SearchOption.AllDirectories).Single();
 
     [Fact]
+    public async Task Log_rotation_goes_on_while_the_engine_is_down_and_logs_read_across_the_rotated_files_after()
+    {
+        using var dir = new TempDirectory();
+        var engine = await StartAsync(dir);
+        try
+        {
+            await Docker(engine, "run", "-d", "--name", "rotating", "--log-opt", "max-size=2k", "--log-opt", "max-file=3", Image,
+                "sh", "-c", "i=0; while true; do echo $i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); sleep 0.02; done");
+            var id = await Inspect(engine, "rotating", "{{.Id}}");
+            string[] Logs() => Directory.GetFiles(Path.Combine(dir, "data", "containers", id), id + "-json.log*");
+            await Poll.UntilAsync(() => Task.FromResult(Logs().Length == 3), "the log to rotate into three files");
+            int lastBefore = 0;
+            engine = await KillAndRestartAsync(engine, TimeSpan.FromSeconds(2),
+                whileDown: () => lastBefore = LastNumber(File.ReadAllLines(LogOf(dir)).Last()));
+
+            // The shim went on writing and rotating without the engine: never more than three files of about 2 KiB.
+            Assert.InRange(Logs().Length, 1, 3);
+            Assert.All(Logs(), f => Assert.InRange(new FileInfo(f).Length, 1, 3 * 1024));
+            var numbers = (await Docker(engine, "logs", "rotating")).Split('\n').Select(l => int.Parse(l.Split('-')[0], CultureInfo.InvariantCulture)).ToList();
+            Assert.True(numbers[^1] > lastBefore + 20, $"the log did not go on while the engine was down ({numbers[^1]} vs {lastBefore})");
+            for (int i = 1; i < numbers.Count; i++) Assert.Equal(numbers[i - 1] + 1, numbers[i]); // read across the rotated files in order
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
+    private static int LastNumber(string jsonLine) =>
+        int.Parse(System.Text.Json.JsonDocument.Parse(jsonLine).RootElement.GetProperty("log").GetString()!.Split('-')[0], CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task A_container_that_exits_while_the_engine_is_down_shows_its_exit_code_and_FinishedAt()
     {
         using var dir = new TempDirectory();
