@@ -6,6 +6,7 @@ using Containers.Engine.Host;
 using Containers.Engine.Images;
 using Containers.Engine.Lifecycle;
 using Containers.Snapshots;
+using Containers.Engine.Networks;
 using Containers.Engine.Volumes;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -52,6 +53,7 @@ public static class EngineHost
         builder.Services.AddSingleton(events);
         // The stores are private to the services; handlers get only the services (the API's backend).
         builder.Services.AddSingleton(new VolumeService(new VolumeStore(settings.DataRoot, events)));
+        builder.Services.AddSingleton(new NetworkService(new NetworkStore(settings.DataRoot), events));
         var containers = new ContainerStore(settings.DataRoot);
         builder.Services.AddSingleton(services => SnapshotterFactory.Create(settings.DataRoot, settings.StorageDriver,
             message => ImagesLog(services).LogWarning("{Message}", message)));
@@ -78,6 +80,7 @@ public static class EngineHost
         app.UseRouting();
         app.MapSystemEndpoints();
         app.MapVolumeEndpoints();
+        app.MapNetworkEndpoints();
         app.MapImageEndpoints();
         app.MapContainerEndpoints();
         app.MapContainerControlEndpoints();
