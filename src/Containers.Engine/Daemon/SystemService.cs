@@ -3,6 +3,7 @@ using System.Globalization;
 using Containers.Api;
 using Containers.Engine.Configuration;
 using Containers.Engine.Events;
+using Containers.Engine.Networks;
 using Containers.Engine.Host;
 using Containers.Engine.Hosting;
 using Containers.Engine.Images;
@@ -62,7 +63,7 @@ public sealed class SystemService(EngineSettings settings, EngineIdentity identi
             Images = images.Count,
             Driver = images.StorageDriver,
             DriverStatus = images.DriverStatus(),
-            Plugins = new PluginsInfo { Volume = [VolumeStoreDriver], Log = ["json-file", "none"] },
+            Plugins = new PluginsInfo { Volume = [VolumeStoreDriver], Network = NetworkService.Drivers, Log = ["json-file", "none"] },
             MemoryLimit = host.HasMemoryController,
             SwapLimit = host.HasMemoryController,
             CpuCfsPeriod = host.HasCpuController,

@@ -17,6 +17,9 @@ public sealed class NetworkService
     public const string BridgeDriver = "bridge";
     public const string DefaultBridgeName = "containers0";
 
+    /// <summary>The network drivers, as <c>docker info</c> lists them: bridge for user networks, host and null for the predefined ones.</summary>
+    public static List<string> Drivers => [BridgeDriver, "host", "null"];
+
     public static readonly string[] ListFilterKeys = ["name", "id", "driver", "label", "type", "scope", "dangling"];
     public static readonly string[] PruneFilterKeys = ["label", "label!"];
 

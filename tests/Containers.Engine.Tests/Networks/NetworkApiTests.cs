@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Containers.Api;
+using Containers.Client;
 using Containers.Engine.Tests.Api;
 using Containers.Engine.Tests.Infrastructure;
 
@@ -195,5 +196,29 @@ public sealed class NetworkApiTests(EngineFixture fixture) : IClassFixture<Engin
         Assert.False(Overlap(web, Subnet(bridge)));
         Assert.Equal(["app", "bridge", "host", "none", "web"],
             (await DockerCli.RunOkAsync(again_host, "network", "ls", "--format", "{{.Name}}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_client_manages_networks_and_each_change_is_an_event_of_type_network()
+    {
+        using var client = fixture.Engine.CreateClient();
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var name = DockerCli.UniqueName("cl");
+        var created = await client.CreateNetworkAsync(new NetworkCreateRequest { Name = name, Labels = new() { ["k"] = "v" } });
+        Assert.Equal(created.Id, (await client.GetNetworkAsync(name)).Id);
+        var listed = await client.ListNetworksAsync(new Dictionary<string, string[]> { ["name"] = [name] });
+        Assert.Equal([name], listed.Select(n => n.Name));
+        await client.RemoveNetworkAsync(created.Id);
+        var e = await Assert.ThrowsAsync<ContainersNotFoundException>(() => client.GetNetworkAsync(created.Id));
+        Assert.Equal($"network {created.Id} not found", e.Message);
+
+        var events = new List<string>();
+        await foreach (var m in client.GetEventsAsync(new EventsQuery(since, DateTimeOffset.UtcNow.AddSeconds(1),
+            new Dictionary<string, string[]> { ["type"] = ["network"], ["network"] = [created.Id] })))
+            events.Add($"{m.Action} {m.Actor.Attributes["name"]} {m.Actor.Attributes["type"]}");
+        Assert.Equal([$"create {name} bridge", $"destroy {name} bridge"], events);
+
+        var info = await DockerCli.RunOkAsync(Host, "info", "--format", "{{json .Plugins.Network}}");
+        Assert.Equal("""["bridge","host","null"]""", info.Trim());
     }
 }
