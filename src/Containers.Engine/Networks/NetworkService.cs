@@ -95,7 +95,7 @@ public sealed class NetworkService
         var network = _store.Find(idOrName);
         if (IsPredefined(network.Name))
             throw new ForbiddenException($"{network.Name} is a pre-defined network and cannot be removed");
-        _store.Remove(network.Id);
+        if (!_store.Remove(network.Id)) throw new NotFoundException($"network {idOrName} not found");
         Publish("destroy", network);
     }
 
@@ -109,7 +109,7 @@ public sealed class NetworkService
             if (IsPredefined(network.Name) || network.Containers.Count > 0) continue;
             if (!filters.MatchKVList("label", network.Labels)) continue;
             if (filters.Contains("label!") && MatchesAnyLabel(filters.Get("label!"), network.Labels)) continue;
-            _store.Remove(network.Id);
+            if (!_store.Remove(network.Id)) continue;
             Publish("destroy", network);
             result.NetworksDeleted.Add(network.Name);
         }

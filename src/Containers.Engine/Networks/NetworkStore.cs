@@ -69,13 +69,15 @@ public sealed class NetworkStore
         }
     }
 
-    public void Remove(string id)
+    /// <summary>Removes a network's record; false when another request removed it first.</summary>
+    public bool Remove(string id)
     {
         lock (_gate)
         {
+            if (!_byId.Remove(id)) return false;
             File.Delete(RecordPath(id));
             AtomicFile.FsyncDirectory(_root);
-            _byId.Remove(id);
+            return true;
         }
     }
 

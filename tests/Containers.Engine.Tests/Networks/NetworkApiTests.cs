@@ -184,8 +184,12 @@ public sealed class NetworkApiTests(EngineFixture fixture) : IClassFixture<Engin
             engine.Signal(Posix.SIGKILL);
             await engine.StopAsync();
         }
+        // What a crash in the middle of a record write leaves: AtomicFile's temporary file, never a torn record.
+        var leftover = Path.Combine(engineDir, "data", "networks", "." + appId + ".json.0123.tmp");
+        File.WriteAllText(leftover, "{\"Name\":");
         await using var again = await EngineProcess.StartInAsync(engineDir, []);
         var again_host = "unix://" + again.SocketPath;
+        Assert.False(File.Exists(leftover));
         var app = await InspectAsync(again_host, "app");
         Assert.Equal((appId, appSubnet), (app.Id, Subnet(app)));
         var bridge = await InspectAsync(again_host, "bridge");
@@ -220,5 +224,26 @@ public sealed class NetworkApiTests(EngineFixture fixture) : IClassFixture<Engin
 
         var info = await DockerCli.RunOkAsync(Host, "info", "--format", "{{json .Plugins.Network}}");
         Assert.Equal("""["bridge","host","null"]""", info.Trim());
+    }
+
+    [Fact]
+    public async Task Networks_created_at_once_get_distinct_subnets()
+    {
+        using var client = fixture.Engine.CreateClient();
+        var names = Enumerable.Range(0, 8).Select(_ => DockerCli.UniqueName("par")).ToList();
+        await Task.WhenAll(names.Select(n => client.CreateNetworkAsync(new NetworkCreateRequest { Name = n })));
+        try
+        {
+            var subnets = new List<IPNetwork>();
+            foreach (var n in names) subnets.Add(Subnet(await client.GetNetworkAsync(n)));
+            subnets.Add(Subnet(await client.GetNetworkAsync("bridge")));
+            for (var i = 0; i < subnets.Count; i++)
+                for (var j = i + 1; j < subnets.Count; j++)
+                    Assert.False(Overlap(subnets[i], subnets[j]), $"{subnets[i]} overlaps {subnets[j]}");
+        }
+        finally
+        {
+            foreach (var n in names) await client.RemoveNetworkAsync(n);
+        }
     }
 }
