@@ -2,6 +2,7 @@ using Containers.Api;
 using Containers.Engine.Errors;
 using Containers.Engine.Events;
 using Containers.Engine.Filtering;
+using Containers.Engine.Lifecycle;
 
 namespace Containers.Engine.Networks;
 
@@ -74,7 +75,7 @@ public sealed class NetworkService
         {
             Name = name,
             Id = NetworkStore.NewId(),
-            Created = DateTimeOffset.UtcNow.ToString("O"),
+            Created = ContainerViews.Rfc3339(DateTimeOffset.UtcNow),
             Driver = BridgeDriver,
             IPAM = new NetworkIpam
             {
@@ -125,7 +126,7 @@ public sealed class NetworkService
             {
                 Name = name,
                 Id = NetworkStore.NewId(),
-                Created = DateTimeOffset.UtcNow.ToString("O"),
+                Created = ContainerViews.Rfc3339(DateTimeOffset.UtcNow),
                 Driver = name == "none" ? "null" : "host",
                 IPAM = new NetworkIpam { Config = [] },
             });
@@ -136,7 +137,7 @@ public sealed class NetworkService
     {
         Name = "bridge",
         Id = NetworkStore.NewId(),
-        Created = DateTimeOffset.UtcNow.ToString("O"),
+        Created = ContainerViews.Rfc3339(DateTimeOffset.UtcNow),
         Driver = BridgeDriver,
         IPAM = new NetworkIpam { Config = Ipam.Allocate(null, TakenSubnets(others), _hostRoutes()) },
         Options = new()

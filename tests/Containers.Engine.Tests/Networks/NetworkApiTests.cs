@@ -65,6 +65,7 @@ public sealed class NetworkApiTests(EngineFixture fixture) : IClassFixture<Engin
         Assert.Equal(id, network.Id);
         Assert.Equal("bridge", network.Driver);
         Assert.Equal("local", network.Scope);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$", network.Created);
         Assert.True(network.Internal);
         Assert.Equal("web", network.Labels["tier"]);
         var subnet = Subnet(network);
