@@ -20,6 +20,8 @@ namespace Containers.Api;
 [JsonSerializable(typeof(NetworkCreateRequest))]
 [JsonSerializable(typeof(NetworkCreateResponse))]
 [JsonSerializable(typeof(NetworksPruneResponse))]
+[JsonSerializable(typeof(NetworkConnectRequest))]
+[JsonSerializable(typeof(NetworkDisconnectRequest))]
 [JsonSerializable(typeof(ImageSummary))]
 [JsonSerializable(typeof(List<ImageSummary>))]
 [JsonSerializable(typeof(ImageInspect))]
