@@ -14,13 +14,8 @@ namespace Containers.PowerShell.Cmdlets;
 /// <example><code>Get-Container 'api*' | Connect-ContainerNetwork -Network backend -PassThru</code><para>Attaches every container whose name starts with api to backend and writes them.</para></example>
 [Cmdlet(VerbsCommunications.Connect, "ContainerNetwork", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Container))]
-public sealed class ConnectContainerNetworkCommand : ContainerActionCmdlet
+public sealed class ConnectContainerNetworkCommand : NetworkAttachmentCmdlet
 {
-    /// <summary>The network's name or ID.</summary>
-    [Parameter(Mandatory = true)]
-    [ArgumentCompleter(typeof(Completion.NetworkCompleter))]
-    public string Network { get; set; } = "";
-
     /// <summary>More names the container answers to on this network.</summary>
     [Parameter]
     public string[]? Alias { get; set; }

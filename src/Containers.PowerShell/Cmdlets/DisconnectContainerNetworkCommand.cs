@@ -12,13 +12,8 @@ namespace Containers.PowerShell.Cmdlets;
 /// <example><code>Get-Container | Disconnect-ContainerNetwork -Network legacy -Force</code><para>Detaches every container from legacy, even those the engine could not detach cleanly.</para></example>
 [Cmdlet(VerbsCommunications.Disconnect, "ContainerNetwork", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Container))]
-public sealed class DisconnectContainerNetworkCommand : ContainerActionCmdlet
+public sealed class DisconnectContainerNetworkCommand : NetworkAttachmentCmdlet
 {
-    /// <summary>The network's name or ID.</summary>
-    [Parameter(Mandatory = true)]
-    [ArgumentCompleter(typeof(Completion.NetworkCompleter))]
-    public string Network { get; set; } = "";
-
     /// <summary>Detach even when the engine cannot do it cleanly (docker network disconnect -f).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
