@@ -72,6 +72,41 @@ public sealed class FirewallTests : IDisposable
     }
 
     [Fact]
+    public async Task The_engine_firewall_publishes_a_starting_containers_ports_all_or_none_and_unpublishes_them()
+    {
+        var bridge = NewBridge();
+        var web = bridge.AddNamespace();
+        await web.ServeAsync(8080, "engine-" + web.Name);
+        var network = new Network
+        {
+            Name = "quiet", Id = "q1",
+            IPAM = new NetworkIpam { Config = [new IpamConfig { Subnet = bridge.Subnet }] },
+            Options = new() { [FirewallBridge.IccOption] = "false" },
+        };
+        var engine = new EngineFirewall(_firewall, _ports, () => [FirewallBridge.Of(network, bridge.Name)!]);
+        using var held = new System.Net.Sockets.TcpListener(IPAddress.Any, 0);
+        held.Start();
+        var heldPort = ((IPEndPoint)held.LocalEndpoint).Port;
+        var address = IPAddress.Parse(web.Address);
+
+        var error = Assert.Throws<PortMappingException>(() =>
+            engine.Publish("c1", PortBindings.Publish(("8080/tcp", "127.0.0.1", ""), ("8081/tcp", "", $"{heldPort}")), null, address, bridge.Name));
+        Assert.EndsWith($"{heldPort}:{web.Address}:8081/tcp: address already in use", error.Message);
+        Assert.Empty(_ports.Mappings);
+        Assert.False(TableExists());
+
+        var mapping = Assert.Single(engine.Publish("c1", PortBindings.Publish(("8080/tcp", "127.0.0.1", "")), null, address, bridge.Name));
+        Assert.Equal("engine-" + web.Name, await HostGetAsync($"http://127.0.0.1:{mapping.HostPort}/"));
+        Assert.Contains($"iifname \"{bridge.Name}\" oifname \"{bridge.Name}\" drop", ListTable());
+
+        engine.Unpublish("c1");
+        Assert.Null(await HostGetAsync($"http://127.0.0.1:{mapping.HostPort}/"));
+        Assert.DoesNotContain("dnat", ListTable());
+        engine.Remove();
+        Assert.False(TableExists());
+    }
+
+    [Fact]
     public async Task A_published_port_on_one_address_is_not_served_on_another()
     {
         var bridge = NewBridge();
