@@ -126,6 +126,22 @@ public sealed class PortMapperTests : IDisposable
     }
 
     [Fact]
+    public void An_images_exposed_ports_join_the_requests_so_publish_all_takes_them()
+    {
+        var image = new Containers.Images.Manifests.ContainerConfig
+        {
+            Cmd = ["httpd"],
+            ExposedPorts = new() { ["8080/tcp"] = default, ["53/udp"] = default },
+        };
+        var request = new ContainerCreateRequest { ExposedPorts = new() { ["9090/tcp"] = new() } };
+        var (config, _, _) = Engine.Lifecycle.ContainerConfigMerger.Merge(request, image, "img", new string('c', 64));
+        Assert.Equal(["53/udp", "8080/tcp", "9090/tcp"], config.ExposedPorts!.Keys.Order());
+
+        var (imageOnly, _, _) = Engine.Lifecycle.ContainerConfigMerger.Merge(new ContainerCreateRequest(), image, "img", new string('c', 64));
+        Assert.Equal(["53/udp", "8080/tcp"], imageOnly.ExposedPorts!.Keys.Order());
+    }
+
+    [Fact]
     public void Ports_are_shown_as_inspect_and_the_list_show_them()
     {
         var mappings = new List<PortMapping>
