@@ -4,7 +4,7 @@ using Containers.Testing.Networking;
 
 namespace Containers.Engine.Tests.Networks;
 
-/// <summary>The resolver's DNS wire code and resolv.conf handling, checked against the tests' own wire code.</summary>
+/// <summary>The resolver's DNS wire code and upstream servers from resolv.conf, checked against the tests' own wire code.</summary>
 public sealed class DnsMessageTests
 {
     [Fact]
@@ -102,7 +102,7 @@ public sealed class DnsMessageTests
     [Fact]
     public void UpstreamsAreTheHostsNonLoopbackNameserversAtMostThree()
     {
-        var upstreams = ResolvConf.Upstreams("""
+        var upstreams = DnsUpstreams.Parse("""
             # comment
             nameserver 127.0.0.53
             nameserver 10.1.1.1 # trailing comment
@@ -114,16 +114,6 @@ public sealed class DnsMessageTests
             nameserver 10.3.3.3
             """);
         Assert.Equal(["10.1.1.1:53", "[fd00::53]:53", "10.2.2.2:53"], upstreams.Select(u => u.ToString()));
-        Assert.Empty(ResolvConf.Upstreams("nameserver 127.0.0.1\n"));
-    }
-
-    [Fact]
-    public void ContainersUsingTheResolverGetItsAddressAndNdotsZero()
-    {
-        const string host = "nameserver 10.1.1.1\nsearch corp.example lab.example\noptions edns0\n";
-        Assert.Equal("nameserver 127.0.0.11\nsearch corp.example lab.example\noptions edns0 ndots:0\n", ResolvConf.ForEmbeddedResolver(host));
-        Assert.Equal("nameserver 127.0.0.11\nsearch mine.example\noptions ndots:2\n",
-            ResolvConf.ForEmbeddedResolver(host, ["mine.example"], ["ndots:2"]));
-        Assert.Equal("nameserver 127.0.0.11\noptions ndots:0\n", ResolvConf.ForEmbeddedResolver(""));
+        Assert.Empty(DnsUpstreams.Parse("nameserver 127.0.0.1\n"));
     }
 }

@@ -21,7 +21,7 @@ public sealed class DnsForwarder(TimeSpan timeout)
     public async Task<byte[]?> ForwardAsync(byte[] query, ushort id, IReadOnlyList<IPEndPoint> upstreams, bool tcp, CancellationToken cancel)
     {
         byte[]? last = null;
-        foreach (var server in upstreams.Take(ResolvConf.MaxUpstreams))
+        foreach (var server in upstreams.Take(DnsUpstreams.MaxUpstreams))
         {
             byte[]? answer;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);

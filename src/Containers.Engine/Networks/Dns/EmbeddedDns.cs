@@ -31,7 +31,7 @@ public sealed class EmbeddedDns : IDisposable
     /// host's resolv.conf (read at each start, so a changed file is followed) when null.</param>
     public EmbeddedDns(Func<IReadOnlyList<IPEndPoint>>? defaultUpstreams = null, TimeSpan? upstreamTimeout = null, ILogger? log = null)
     {
-        _defaultUpstreams = defaultUpstreams ?? (() => ResolvConf.HostUpstreams());
+        _defaultUpstreams = defaultUpstreams ?? (() => DnsUpstreams.FromFile());
         _forwarder = new DnsForwarder(upstreamTimeout ?? DefaultUpstreamTimeout);
         _log = log ?? NullLogger.Instance;
     }
