@@ -366,6 +366,7 @@ public sealed partial class ContainerService
         _ = _mountsDirectory.Value; // a killed engine's temporary mounts of container snapshots go before any container starts
         RemoveOrphanSnapshots();
         var toStart = new List<string>();
+        var adoptedEndpoints = new List<ContainerEndpoint>();
         foreach (var record in store.List())
         {
             var tracker = Tracker(record.Id);
@@ -377,7 +378,7 @@ public sealed partial class ContainerService
                     r.MoveTo(status == RuntimeStatus.Paused ? ContainerStatus.Paused : ContainerStatus.Running);
                     r.State.Health = StartingHealth(r);
                 });
-                networking.Adopt(adopted);
+                adoptedEndpoints.AddRange(networking.Adopt(adopted));
                 Monitor(record.Id, tracker);
                 if (adopted.Status == ContainerStatus.Running) StartHealthMonitor(adopted);
                 continue;
@@ -397,6 +398,8 @@ public sealed partial class ContainerService
                 && (current.HostConfig.RestartPolicy.Name == "always" || current.HostConfig.RestartPolicy.Name == "unless-stopped" && !current.StoppedByUser))
                 toStart.Add(current.Id);
         }
+        try { networking.Reattach(adoptedEndpoints); }
+        catch (IOException e) { log.LogWarning("putting running containers back on their bridges failed: {Message}", e.Message); }
         foreach (var id in toStart)
         {
             try { await StartAsync(id); }

@@ -165,17 +165,28 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
     }
 
     /// <summary>Engine start: the endpoints of a container that kept running are taken back from its record.</summary>
-    public void Adopt(ContainerRecord record)
+    public List<ContainerEndpoint> Adopt(ContainerRecord record)
     {
+        var adopted = new List<ContainerEndpoint>();
         foreach (var (_, settings) in record.NetworkSettings.Networks)
         {
             if (settings.IPAddress.Length == 0 || Ipam.TryParseAddress(settings.IPAddress) is not { } address) continue;
             var interfaceName = record.Attachments.GetValueOrDefault(settings.NetworkID)?.Interface ?? "eth0";
-            endpoints.Adopt(new ContainerEndpoint(record.Id, record.Name, settings.NetworkID, settings.EndpointID, address, settings.IPPrefixLen,
+            var endpoint = new ContainerEndpoint(record.Id, record.Name, settings.NetworkID, settings.EndpointID, address, settings.IPPrefixLen,
                 Ipam.TryParseAddress(settings.Gateway) ?? 0, settings.MacAddress, interfaceName, HostVethName(record.Id, settings.NetworkID),
-                [.. settings.Aliases ?? []]));
+                [.. settings.Aliases ?? []]);
+            if (endpoints.Adopt(endpoint)) adopted.Add(endpoint);
         }
+        return adopted;
     }
+
+    /// <summary>
+    /// Engine start, after adoption: the host ends of the adopted endpoints are put (back) on their bridges and up, in
+    /// one batch — a bridge deleted while the engine was down (and made again at this start) has lost them.
+    /// </summary>
+    public void Reattach(IEnumerable<ContainerEndpoint> adopted) =>
+        IpRoute.OnHost(adopted.Where(e => IpRoute.LinkExists(e.HostVeth) && networks.TryFind(e.NetworkId) is not null)
+            .Select(e => $"link set {e.HostVeth} master {bridges.NameOf(networks.Find(e.NetworkId))} up"), force: true);
 
     private static void DeleteVeths(IEnumerable<ContainerEndpoint> released) =>
         IpRoute.OnHost(released.Where(e => IpRoute.LinkExists(e.HostVeth)).Select(e => $"link del {e.HostVeth}"), force: true);

@@ -55,6 +55,13 @@ public sealed class NetworkService
     /// <summary>The stored network (no Containers); for the engine's own use.</summary>
     public Network Find(string idOrName) => _store.Find(idOrName);
 
+    /// <summary>The stored network, or null when there is none of that ID or name.</summary>
+    public Network? TryFind(string idOrName)
+    {
+        try { return _store.Find(idOrName); }
+        catch (DomainException) { return null; }
+    }
+
     /// <summary>The network with its running containers in Containers, as network inspect shows it.</summary>
     public Network Inspect(string idOrName) => WithContainers(_store.Find(idOrName));
 
