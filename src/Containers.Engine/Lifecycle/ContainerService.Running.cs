@@ -60,11 +60,11 @@ public sealed partial class ContainerService
             record = store.Update(record.Id, r => EndpointView.Record(r, endpoints));
             WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
             pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
-                created => networking.Attach(created, endpoints)));
+                created => networking.Attach(record, created, endpoints)));
         }
         catch (Exception e)
         {
-            networking.Detach(record.Id);
+            networking.DetachAll(record.Id);
             store.Update(record.Id, EndpointView.Clear);
             if (e is DomainException)
             {
@@ -135,7 +135,7 @@ public sealed partial class ContainerService
             if (store.TryGet(id) is not { } record) return;
             try { runner.Cleanup(id); }
             catch (Exception e) { log.LogWarning("cleaning up after container {Id} failed: {Message}", id, e.Message); }
-            try { networking.Detach(id); }
+            try { networking.DetachAll(id); }
             catch (IOException e) { log.LogWarning("detaching container {Id} from its networks failed: {Message}", id, e.Message); }
             var startedAt = ContainerViews.ParseTime(record.State.StartedAt);
             var finished = new DateTimeOffset(DateTime.SpecifyKind(exit.FinishedAt, DateTimeKind.Utc));

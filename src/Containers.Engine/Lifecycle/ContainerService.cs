@@ -134,7 +134,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     {
         StopHealthMonitor(record.Id);
         runner.Cleanup(record.Id);
-        networking.Detach(record.Id);
+        networking.DetachAll(record.Id);
         CrashPoint.Reach("rm-cleaned");
         runner.RemoveOutput(record.Id);
         // The record goes first: a crash before the snapshot's removal leaves an orphan that RestoreAsync removes,
