@@ -69,7 +69,7 @@ public sealed class BridgeNetworkTests(ImageApiFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_stopped_container_keeps_its_network_entry_without_an_address()
+    public async Task A_stopped_container_keeps_its_network_entry_without_an_address_and_gets_one_again_at_start_and_restart()
     {
         var id = await Cli.Ok("run", "-d", Image, "sleep", "1000");
         await Cli.Ok("stop", "-t", "0", id);
@@ -78,6 +78,14 @@ public sealed class BridgeNetworkTests(ImageApiFixture fixture) : IClassFixture<
             Assert.Equal("|||true", await Cli.Ok("inspect", "-f",
                 "{{.NetworkSettings.IPAddress}}|{{.NetworkSettings.Networks.bridge.IPAddress}}|{{.NetworkSettings.Networks.bridge.MacAddress}}|{{ne .NetworkSettings.Networks.bridge.NetworkID \"\"}}", id));
             Assert.Empty(await HostNetwork.PortsOfAsync(Bridge));
+            Assert.Equal("bridge", await Cli.Ok("ps", "-a", "--filter", "id=" + id, "--format", "{{.Networks}}"));
+
+            await Cli.Ok("start", id);
+            var ip = await Cli.Inspect(id, "{{.NetworkSettings.IPAddress}}");
+            Assert.Contains($"eth0    inet {ip}/16", await Cli.Ok("exec", id, "busybox", "ip", "-o", "-4", "addr"));
+            await Cli.Ok("restart", "-t", "0", id);
+            Assert.Contains($"eth0    inet {await Cli.Inspect(id, "{{.NetworkSettings.IPAddress}}")}/16", await Cli.Ok("exec", id, "busybox", "ip", "-o", "-4", "addr"));
+            Assert.Single(await HostNetwork.PortsOfAsync(Bridge));
         }
         finally { await Cli.Ok("rm", "-f", id); }
     }
