@@ -60,7 +60,14 @@ public sealed partial class ContainerService
             record = store.Update(record.Id, r => EndpointView.Record(r, endpoints));
             WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
             pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
-                created => networking.Attach(record, created, endpoints)));
+                created =>
+                {
+                    var wiring = System.Diagnostics.Stopwatch.GetTimestamp();
+                    networking.Attach(record, created, endpoints);
+                    if (endpoints.Count > 0)
+                        log.LogDebug("container {Id}: network attached in {Milliseconds} ms", record.Id[..12],
+                            System.Diagnostics.Stopwatch.GetElapsedTime(wiring).TotalMilliseconds.ToString("F1"));
+                }));
         }
         catch (Exception e)
         {

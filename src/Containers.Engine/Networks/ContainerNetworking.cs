@@ -135,7 +135,9 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         var inside = new List<string> { "link set lo up" };
         foreach (var e in attached)
         {
-            var bridge = bridges.NameOf(networks.Find(e.NetworkId));
+            var network = networks.Find(e.NetworkId);
+            var bridge = bridges.NameOf(network);
+            if (!IpRoute.LinkExists(bridge)) bridges.Ensure([network]); // deleted behind the engine's back
             host.Add($"link add name {e.HostVeth} mtu 1500 type veth peer name {e.Interface} address {e.MacAddress} netns {pid}");
             host.Add($"link set {e.HostVeth} master {bridge} up");
             inside.Add($"addr add {Ipam.Format(e.Address)}/{e.PrefixLength} dev {e.Interface}");

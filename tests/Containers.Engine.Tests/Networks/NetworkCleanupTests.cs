@@ -48,6 +48,20 @@ public sealed class NetworkCleanupTests(ImageApiFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_changed_bridge_setting_takes_effect_at_the_next_start()
+    {
+        using var directory = new TempDirectory();
+        await (await EngineProcess.StartInAsync(directory.Path, [])).DisposeAsync();
+        var other = "ct" + Guid.NewGuid().ToString("N")[..8];
+        await using var engine = await EngineProcess.StartInAsync(directory.Path, ["--bridge", other]);
+        Assert.Equal(other, await new EngineDocker(engine).Ok("network", "inspect", "bridge", "--format", "{{index .Options \"com.docker.network.bridge.name\"}}"));
+        Assert.True(Directory.Exists("/sys/class/net/" + other));
+        Assert.False(Directory.Exists("/sys/class/net/" + EngineProcess.BridgeName(directory.Path)));
+        Assert.Equal(0, await engine.StopAsync());
+        Assert.False(Directory.Exists("/sys/class/net/" + other));
+    }
+
+    [Fact]
     public async Task After_a_SIGKILL_the_restarted_engine_reuses_its_bridges_keeps_running_addresses_and_frees_dead_ones()
     {
         using var directory = new TempDirectory();
