@@ -99,6 +99,11 @@ public sealed partial class ContainerService
         StartHealthMonitor(record);
     }
 
+    /// <summary>Whether a running container uses this one's network namespace (network mode container:X).</summary>
+    private bool SharesItsNetwork(ContainerRecord record) => store.List().Any(r => r.Status.IsRunning
+        && NetworkModes.IsContainer(r.HostConfig.NetworkMode)
+        && store.TryGet(r.HostConfig.NetworkMode[NetworkModes.ContainerPrefix.Length..])?.Id == record.Id);
+
     /// <summary>A start that failed: State.Error says why, attaches end, and (as dockerd) an AutoRemove container goes.</summary>
     private void FailStart(ContainerRecord record, ContainerTracker tracker, string error, int exitCode)
     {
@@ -142,7 +147,7 @@ public sealed partial class ContainerService
             if (store.TryGet(id) is not { } record) return;
             try { runner.Cleanup(id); }
             catch (Exception e) { log.LogWarning("cleaning up after container {Id} failed: {Message}", id, e.Message); }
-            try { networking.DetachAll(id); }
+            try { networking.DetachAll(id, namespaceDies: !SharesItsNetwork(record)); }
             catch (IOException e) { log.LogWarning("detaching container {Id} from its networks failed: {Message}", id, e.Message); }
             var startedAt = ContainerViews.ParseTime(record.State.StartedAt);
             var finished = new DateTimeOffset(DateTime.SpecifyKind(exit.FinishedAt, DateTimeKind.Utc));

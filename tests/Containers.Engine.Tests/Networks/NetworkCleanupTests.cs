@@ -38,8 +38,8 @@ public sealed class NetworkCleanupTests(ImageApiFixture fixture) : IClassFixture
         Assert.Single(await HostNetwork.PortsOfAsync("br-" + network[..12]));
 
         await cli.Ok("rm", "-f", a, b);
-        Assert.Empty(await HostNetwork.PortsOfAsync(EngineProcess.BridgeName(engine.Directory)));
-        Assert.Empty(await HostNetwork.PortsOfAsync("br-" + network[..12]));
+        await HostNetwork.WaitForPortsAsync(EngineProcess.BridgeName(engine.Directory), 0);
+        await HostNetwork.WaitForPortsAsync("br-" + network[..12], 0);
         Assert.Equal(0, await engine.StopAsync());
 
         Assert.Empty(await OurLinks(engine, network));
