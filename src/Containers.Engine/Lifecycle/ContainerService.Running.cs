@@ -60,11 +60,18 @@ public sealed partial class ContainerService
             record = store.Update(record.Id, r => EndpointView.Record(r, endpoints));
             WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
             pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
-                created => networking.Attach(created, endpoints)));
+                created =>
+                {
+                    var wiring = System.Diagnostics.Stopwatch.GetTimestamp();
+                    networking.Attach(record, created, endpoints);
+                    if (endpoints.Count > 0)
+                        log.LogDebug("container {Id}: network attached in {Milliseconds} ms", record.Id[..12],
+                            System.Diagnostics.Stopwatch.GetElapsedTime(wiring).TotalMilliseconds.ToString("F1"));
+                }));
         }
         catch (Exception e)
         {
-            networking.Detach(record.Id);
+            networking.DetachAll(record.Id);
             store.Update(record.Id, EndpointView.Clear);
             if (e is DomainException)
             {
@@ -91,6 +98,11 @@ public sealed partial class ContainerService
         Monitor(record.Id, tracker);
         StartHealthMonitor(record);
     }
+
+    /// <summary>Whether a running container uses this one's network namespace (network mode container:X).</summary>
+    private bool SharesItsNetwork(ContainerRecord record) => store.List().Any(r => r.Status.IsRunning
+        && NetworkModes.IsContainer(r.HostConfig.NetworkMode)
+        && store.TryGet(r.HostConfig.NetworkMode[NetworkModes.ContainerPrefix.Length..])?.Id == record.Id);
 
     /// <summary>A start that failed: State.Error says why, attaches end, and (as dockerd) an AutoRemove container goes.</summary>
     private void FailStart(ContainerRecord record, ContainerTracker tracker, string error, int exitCode)
@@ -135,7 +147,7 @@ public sealed partial class ContainerService
             if (store.TryGet(id) is not { } record) return;
             try { runner.Cleanup(id); }
             catch (Exception e) { log.LogWarning("cleaning up after container {Id} failed: {Message}", id, e.Message); }
-            try { networking.Detach(id); }
+            try { networking.DetachAll(id, namespaceDies: !SharesItsNetwork(record)); }
             catch (IOException e) { log.LogWarning("detaching container {Id} from its networks failed: {Message}", id, e.Message); }
             var startedAt = ContainerViews.ParseTime(record.State.StartedAt);
             var finished = new DateTimeOffset(DateTime.SpecifyKind(exit.FinishedAt, DateTimeKind.Utc));

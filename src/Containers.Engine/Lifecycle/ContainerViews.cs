@@ -63,6 +63,7 @@ public static class ContainerViews
         State = r.Status.Name,
         Status = StatusText(r.State, now),
         HostConfig = new HostConfigSummary { NetworkMode = r.HostConfig.NetworkMode is "" ? "default" : r.HostConfig.NetworkMode },
+        NetworkSettings = new NetworkSettingsSummary { Networks = r.NetworkSettings.Networks },
     };
 
     /// <summary>"Up 5 minutes", "Exited (137) 3 seconds ago", "Created", as <c>docker ps</c> shows.</summary>

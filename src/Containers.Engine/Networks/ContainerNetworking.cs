@@ -22,6 +22,10 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
 
     public NetworkService Networks => networks;
 
+    /// <summary>The embedded DNS's lookup for a container: a name's addresses on its user-defined networks.</summary>
+    public Func<string, IReadOnlyList<System.Net.IPAddress>> LookupFor(string containerId) =>
+        name => endpoints.LookupFor(containerId, name, networkId => networks.TryFind(networkId) is { } n && !NetworkModes.IsPredefined(n.Name));
+
     /// <summary>The default bridge's gateway, what --add-host's "host-gateway" stands for.</summary>
     public string? DefaultGateway() => NetworkPool.Of(networks.Find("bridge")) is { } pool ? Ipam.Format(pool.Gateway) : null;
 
@@ -109,18 +113,32 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
     }
 
     /// <summary>
-    /// Wires allocated endpoints into the namespace of <paramref name="pid"/> (a container's init between create and
-    /// start): one <c>ip -batch</c> on the host (veth pairs, host ends on their bridges) and one inside (addresses,
-    /// up, the default route via the first endpoint's gateway, which <paramref name="defaultRoute"/> false leaves out).
+    /// THE step of a container's start that concerns its network, between the runtime's create and start (the init
+    /// <paramref name="pid"/> exists in its new namespace and has not exec'd): its allocated endpoints are wired in.
+    /// What else a start needs on the network (published ports, the embedded DNS) belongs here, after the wiring;
+    /// an exception fails the start and <see cref="DetachAll"/> undoes it.
     /// </summary>
-    public void Attach(int pid, IReadOnlyList<ContainerEndpoint> attached, bool defaultRoute = true)
+    public void Attach(ContainerRecord record, int pid, IReadOnlyList<ContainerEndpoint> attached)
+    {
+        Wire(pid, attached, defaultRoute: true);
+    }
+
+    /// <summary>
+    /// Wires endpoints into the namespace of <paramref name="pid"/>: one <c>ip -batch</c> on the host (veth pairs, host
+    /// ends on their bridges) and one inside (addresses, up, the default route via the first endpoint's gateway, which
+    /// <paramref name="defaultRoute"/> false leaves out).
+    /// </summary>
+    private void Wire(int pid, IReadOnlyList<ContainerEndpoint> attached, bool defaultRoute)
     {
         if (attached.Count == 0) return;
         var host = new List<string>();
         var inside = new List<string> { "link set lo up" };
         foreach (var e in attached)
         {
-            var bridge = bridges.NameOf(networks.Find(e.NetworkId));
+            var network = networks.Find(e.NetworkId);
+            var bridge = bridges.NameOf(network);
+            if (!IpRoute.LinkExists(bridge)) bridges.Ensure([network]); // deleted behind the engine's back
+            if (IpRoute.LinkExists(e.HostVeth)) host.Add($"link del {e.HostVeth}"); // the last run's, its namespace still going
             host.Add($"link add name {e.HostVeth} mtu 1500 type veth peer name {e.Interface} address {e.MacAddress} netns {pid}");
             host.Add($"link set {e.HostVeth} master {bridge} up");
             inside.Add($"addr add {Ipam.Format(e.Address)}/{e.PrefixLength} dev {e.Interface}");
@@ -131,11 +149,17 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         IpRoute.InNamespaceOf(pid, inside);
     }
 
-    /// <summary>Releases every endpoint of the container and deletes their veths (gone already when its namespace died).</summary>
-    public void Detach(string containerId)
+    /// <summary>
+    /// THE step of a container's stop (its exit, a failed start, its removal) that concerns its network: every endpoint
+    /// released. What else a stop must undo on the network (published ports, the embedded DNS) belongs here. Safe to
+    /// call more than once. The veths are deleted unless <paramref name="namespaceDies"/>: when nothing else holds the
+    /// container's namespace (no container:X sharer runs) the kernel deletes them with it, which spares the stop the
+    /// ~25 ms a synchronous veth deletion costs (a start that finds one still there deletes it first).
+    /// </summary>
+    public void DetachAll(string containerId, bool namespaceDies = false)
     {
         var released = endpoints.OfContainer(containerId).Select(e => endpoints.Release(e.NetworkId, containerId)).OfType<ContainerEndpoint>().ToList();
-        DeleteVeths(released);
+        if (!namespaceDies) DeleteVeths(released);
     }
 
     /// <summary>Releases one endpoint (disconnect) and deletes its veth: the interface leaves the container at once.</summary>
@@ -154,7 +178,7 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         var endpoint = AllocateOn(record, network, settings, name);
         try
         {
-            Attach(pid, [endpoint], defaultRoute: used.Count == 0);
+            Wire(pid, [endpoint], defaultRoute: used.Count == 0);
         }
         catch
         {

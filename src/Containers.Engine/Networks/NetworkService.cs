@@ -45,7 +45,7 @@ public sealed class NetworkService
         using (HostNetworkLock.Acquire())
         {
             EnsurePredefined();
-            RepickDefaultSubnet();
+            ReconcileDefaultBridge();
             _bridges.Ensure(_store.List());
         }
     }
@@ -87,19 +87,23 @@ public sealed class NetworkService
     }
 
     /// <summary>
-    /// The default bridge's subnet was picked when its record was made; while the engine was stopped (its bridge gone)
-    /// another engine may have taken it. Then, with no container on it, it gets a free one again.
+    /// The default bridge's record as this start's settings have it: its bridge's name (the setting may have changed),
+    /// and its subnet, picked when the record was made — while the engine was stopped (its bridge gone) another engine
+    /// may have taken it; then it gets a free one again (containers are given addresses at their start).
     /// </summary>
-    private void RepickDefaultSubnet()
+    private void ReconcileDefaultBridge()
     {
         var network = _store.List().First(n => n.Name == "bridge");
-        if (NetworkPool.Of(network) is not { } pool) return;
+        var changed = network.Options.GetValueOrDefault(Bridges.NameOption) != _bridges.DefaultBridge;
+        network.Options[Bridges.NameOption] = _bridges.DefaultBridge;
         var own = _store.List().Select(_bridges.NameOf).ToHashSet(StringComparer.Ordinal);
         var foreign = Ipam.HostRoutes(exceptInterfaces: own);
-        if (!foreign.Any(pool.Subnet.Overlaps)) return;
-        var others = _store.List().Where(n => n.Id != network.Id).ToList();
-        network.IPAM.Config = Ipam.Allocate(null, TakenSubnets(others), foreign);
-        _store.Replace(network);
+        if (NetworkPool.Of(network) is { } pool && foreign.Any(pool.Subnet.Overlaps))
+        {
+            network.IPAM.Config = Ipam.Allocate(null, TakenSubnets(_store.List().Where(n => n.Id != network.Id)), foreign);
+            changed = true;
+        }
+        if (changed) _store.Replace(network);
     }
 
     public List<Network> List(FilterArgs filters) => ListStored(filters).Select(WithContainers).ToList();

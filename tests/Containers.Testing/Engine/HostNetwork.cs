@@ -17,6 +17,11 @@ public static class HostNetwork
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(": ")[1].Split('@')[0]).ToList();
     }
 
+    /// <summary>Waits until <paramref name="bridge"/> has <paramref name="count"/> veths: a stopped container's goes with its
+    /// namespace, which the kernel tears down a moment after the container's last process.</summary>
+    public static Task WaitForPortsAsync(string bridge, int count) =>
+        Poll.UntilAsync(async () => (await PortsOfAsync(bridge)).Count == count, $"{count} veths on {bridge}");
+
     /// <summary>GET http://ADDRESS:PORT/PATH from the host, retried until the server answers (it may still be starting).</summary>
     public static async Task<string> GetAsync(string address, int port, string path, int seconds = 20)
     {
