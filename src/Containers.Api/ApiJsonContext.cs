@@ -22,6 +22,7 @@ namespace Containers.Api;
 [JsonSerializable(typeof(NetworksPruneResponse))]
 [JsonSerializable(typeof(NetworkConnectRequest))]
 [JsonSerializable(typeof(NetworkDisconnectRequest))]
+[JsonSerializable(typeof(NetworkSettings))]
 [JsonSerializable(typeof(ImageSummary))]
 [JsonSerializable(typeof(List<ImageSummary>))]
 [JsonSerializable(typeof(ImageInspect))]

@@ -84,3 +84,17 @@ public sealed class NetworksPruneResponse
 {
     public List<string> NetworksDeleted { get; set; } = [];
 }
+
+/// <summary>Body of <c>POST /networks/{id}/connect</c>.</summary>
+public sealed class NetworkConnectRequest
+{
+    public string Container { get; set; } = "";
+    public EndpointSettings? EndpointConfig { get; set; }
+}
+
+/// <summary>Body of <c>POST /networks/{id}/disconnect</c>.</summary>
+public sealed class NetworkDisconnectRequest
+{
+    public string Container { get; set; } = "";
+    public bool Force { get; set; }
+}

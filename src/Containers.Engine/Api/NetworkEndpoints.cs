@@ -1,10 +1,11 @@
 using Containers.Api;
 using Containers.Engine.Filtering;
+using Containers.Engine.Lifecycle;
 using Containers.Engine.Networks;
 
 namespace Containers.Engine.Api;
 
-/// <summary><c>/networks</c>: list, inspect, create, remove and prune networks.</summary>
+/// <summary><c>/networks</c>: list, inspect, create, remove and prune networks; connect and disconnect containers.</summary>
 public static class NetworkEndpoints
 {
     public static void MapNetworkEndpoints(this IEndpointRouteBuilder routes)
@@ -15,6 +16,22 @@ public static class NetworkEndpoints
         networks.MapPost("/prune", Prune);
         networks.MapGet("/{id}", Inspect);
         networks.MapDelete("/{id}", Remove);
+        networks.MapPost("/{id}/connect", ConnectAsync);
+        networks.MapPost("/{id}/disconnect", DisconnectAsync);
+    }
+
+    private static async Task<IResult> ConnectAsync(string id, HttpRequest request, ContainerService containers)
+    {
+        var body = await request.ReadJsonAsync(ApiJson.Context.NetworkConnectRequest) ?? new NetworkConnectRequest();
+        await containers.ConnectAsync(id, body);
+        return Results.Ok();
+    }
+
+    private static async Task<IResult> DisconnectAsync(string id, HttpRequest request, ContainerService containers)
+    {
+        var body = await request.ReadJsonAsync(ApiJson.Context.NetworkDisconnectRequest) ?? new NetworkDisconnectRequest();
+        await containers.DisconnectAsync(id, body);
+        return Results.Ok();
     }
 
     private static IResult List(HttpRequest request, NetworkService networks) =>

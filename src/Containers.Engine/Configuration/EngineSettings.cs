@@ -20,6 +20,14 @@ public sealed class EngineSettings
     /// timeout. Either way a crash (SIGKILL) takes no container with it; containers always outlive an engine that dies.
     /// </summary>
     public bool LiveRestore { get; set; }
+
+    /// <summary>
+    /// The Linux bridge of the default "bridge" network (dockerd's <c>--bridge</c>/<c>-b</c>, daemon.json "bridge"); not
+    /// dockerd's docker0, so both engines can run on one host. Made at engine start, removed at a clean stop.
+    /// </summary>
+    public string Bridge { get; set; } = DefaultBridge;
+
+    public const string DefaultBridge = "containers0";
     public List<string> RegistryMirrors { get; set; } = [];
     public List<string> InsecureRegistries { get; set; } = [];
     public string LogDriver { get; set; } = "json-file";

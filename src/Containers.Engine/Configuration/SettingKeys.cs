@@ -22,6 +22,7 @@ internal static class SettingKeys
         new("pidfile", ["-p", "--pidfile"], SettingKind.String, (s, v) => s.PidFile = (string)v),
         new("debug", ["-D", "--debug"], SettingKind.Bool, (s, v) => s.Debug = (bool)v),
         new("live-restore", ["--live-restore"], SettingKind.Bool, (s, v) => s.LiveRestore = (bool)v),
+        new("bridge", ["-b", "--bridge"], SettingKind.String, (s, v) => s.Bridge = (string)v),
         new("registry-mirrors", ["--registry-mirror"], SettingKind.List, (s, v) => s.RegistryMirrors = (List<string>)v),
         new("insecure-registries", ["--insecure-registry"], SettingKind.List, (s, v) => s.InsecureRegistries = (List<string>)v),
         new("log-driver", ["--log-driver"], SettingKind.String, (s, v) => s.LogDriver = (string)v),

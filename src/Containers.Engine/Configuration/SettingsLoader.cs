@@ -160,6 +160,9 @@ public static class SettingsLoader
             throw new EngineStartupException($"unsupported log-driver \"{s.LogDriver}\": supported drivers are json-file and none");
         if (s.StorageDriver is not (null or "overlay" or "overlay2" or "overlayfs" or "native" or "vfs"))
             throw new EngineStartupException($"unsupported storage-driver \"{s.StorageDriver}\": supported drivers are overlayfs and native");
+        // A Linux interface name: 1 to 15 bytes, no '/', no whitespace, not "." or "..".
+        if (s.Bridge.Length is 0 or > 15 || s.Bridge is "." or ".." || s.Bridge.Any(c => c == '/' || c == ':' || char.IsWhiteSpace(c) || c > 126))
+            throw new EngineStartupException($"invalid bridge name \"{s.Bridge}\": an interface name has 1 to 15 characters, without '/', ':' or spaces");
         if (s.TlsVerify) s.Tls = true;
     }
 

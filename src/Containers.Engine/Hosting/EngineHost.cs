@@ -53,7 +53,12 @@ public static class EngineHost
         builder.Services.AddSingleton(events);
         // The stores are private to the services; handlers get only the services (the API's backend).
         builder.Services.AddSingleton(new VolumeService(new VolumeStore(settings.DataRoot, events)));
-        builder.Services.AddSingleton(new NetworkService(new NetworkStore(settings.DataRoot), events));
+        var bridges = new Bridges(settings.Bridge);
+        var endpoints = new Endpoints();
+        var networks = new NetworkService(new NetworkStore(settings.DataRoot), events, bridges, endpoints);
+        var networking = new ContainerNetworking(networks, bridges, endpoints);
+        builder.Services.AddSingleton(networks);
+        builder.Services.AddSingleton(networking);
         var containers = new ContainerStore(settings.DataRoot);
         builder.Services.AddSingleton(services => SnapshotterFactory.Create(settings.DataRoot, settings.StorageDriver,
             message => ImagesLog(services).LogWarning("{Message}", message)));
@@ -63,7 +68,7 @@ public static class EngineHost
             var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Containers");
             var snapshots = services.GetRequiredService<Snapshotter>();
             var runner = new ContainerRunner(settings, snapshots, message => log.LogWarning("{Message}", message));
-            return new ContainerService(containers, services.GetRequiredService<ImageService>(), snapshots, runner, settings, events,
+            return new ContainerService(containers, services.GetRequiredService<ImageService>(), snapshots, runner, networking, settings, events,
                 Environment.ProcessorCount, log);
         });
         builder.Services.AddSingleton(services => new SystemService(settings, identity, services.GetRequiredService<HostFacts>(), events,
@@ -107,6 +112,7 @@ public static class EngineHost
 
         await app.WaitForShutdownAsync();
         await containerService.ShutdownAsync(settings.LiveRestore);
+        if (!settings.LiveRestore) networks.RemoveBridges(); // its containers are stopped: the bridges go with the engine
         logger.LogInformation("Engine stopped {Pid}", Environment.ProcessId);
         return 0;
     }

@@ -28,6 +28,12 @@ public sealed class ContainerRecord
     public HostConfig HostConfig { get; set; } = new();
     public ContainerState State { get; set; } = new();
 
+    /// <summary>The container's networks (Networks map), with their addresses while it runs.</summary>
+    public NetworkSettings NetworkSettings { get; set; } = new();
+
+    /// <summary>Per network ID: what the record keeps of the attachment beyond the API's EndpointSettings.</summary>
+    public Dictionary<string, Networks.NetworkAttachment> Attachments { get; set; } = [];
+
     /// <summary>The state's status as a type (the record keeps Docker's wire shape on disk).</summary>
     [JsonIgnore]
     public ContainerStatus Status => ContainerStatus.Of(State);

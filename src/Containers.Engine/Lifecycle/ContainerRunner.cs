@@ -78,7 +78,9 @@ public sealed class ContainerRunner
 
     /// <summary>Mounts the rootfs, writes the spec and runs the container's process; returns its host PID once it runs.</summary>
     /// <param name="networkNamespace">For <c>container:X</c> network mode: the other container's namespace path.</param>
-    public int Start(ContainerRecord record, string containerDirectory, string? networkNamespace)
+    /// <param name="created">Runs between the runtime's create and start with the init's PID (the process has not
+    /// exec'd yet): the container's network is configured there, so the process finds it ready.</param>
+    public int Start(ContainerRecord record, string containerDirectory, string? networkNamespace, Action<int>? created = null)
     {
         Cleanup(record.Id); // leftovers of a run the engine did not see end (killed engine, failed start)
         var bundle = Directory.CreateDirectory(BundleOf(record.Id)).FullName;
@@ -109,6 +111,7 @@ public sealed class ContainerRunner
             };
             var pid = _runtime.Create(record.Id, bundle, io);
             CrashPoint.Reach("start-created");
+            created?.Invoke(pid);
             _runtime.Start(record.Id);
             CrashPoint.Reach("start-started");
             return pid;

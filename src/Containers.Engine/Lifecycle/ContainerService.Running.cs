@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Containers.Api;
 using Containers.Engine.Errors;
 using Containers.Engine.Events;
+using Containers.Engine.Networks;
 using Containers.Runtime;
 using Containers.Runtime.Launch;
 using Containers.Runtime.Spec;
@@ -49,21 +50,32 @@ public sealed partial class ContainerService
     /// <summary>Starts the container's process and its monitor; called under the container's gate.</summary>
     private async Task RunAsync(ContainerRecord record, ContainerTracker tracker)
     {
-        var networkNamespace = record.HostConfig.NetworkMode.StartsWith("container:", StringComparison.Ordinal)
-            ? NetworkNamespaceOf(record.HostConfig.NetworkMode["container:".Length..])
-            : null;
         int pid;
         try
         {
-            pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace));
+            var networkNamespace = record.HostConfig.NetworkMode.StartsWith("container:", StringComparison.Ordinal)
+                ? NetworkNamespaceOf(record.HostConfig.NetworkMode["container:".Length..])
+                : null;
+            var endpoints = networking.Allocate(record);
+            record = store.Update(record.Id, r => EndpointView.Record(r, endpoints));
+            WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
+            pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
+                created => networking.Attach(created, endpoints)));
         }
-        catch (Exception e) when (e is ContainerStartException or InvalidSpecException or IOException or ArgumentException or InvalidOperationException)
+        catch (Exception e)
         {
+            networking.Detach(record.Id);
+            store.Update(record.Id, EndpointView.Clear);
+            if (e is DomainException)
+            {
+                FailStart(record, tracker, e.Message, record.State.ExitCode);
+                throw;
+            }
+            if (e is not (ContainerStartException or InvalidSpecException or IOException or ArgumentException or InvalidOperationException)) throw;
             // As dockerd: the start fails with the runtime's reason, the container keeps its status, State.Error says why.
             var code = e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("no such file", StringComparison.OrdinalIgnoreCase) ? 127
                 : e.Message.Contains("permission denied", StringComparison.OrdinalIgnoreCase) ? 126 : 128;
-            store.Update(record.Id, r => { r.State.Error = e.Message; r.State.ExitCode = code; });
-            tracker.EndAttaches();
+            FailStart(record, tracker, e.Message, code);
             throw new InvalidParameterException($"failed to create task for container: {e.Message}");
         }
         var now = ContainerViews.Rfc3339(DateTimeOffset.UtcNow);
@@ -78,6 +90,14 @@ public sealed partial class ContainerService
         events.Publish(EventTypes.Container, "start", record.Id, Attributes(record));
         Monitor(record.Id, tracker);
         StartHealthMonitor(record);
+    }
+
+    /// <summary>A start that failed: State.Error says why, attaches end, and (as dockerd) an AutoRemove container goes.</summary>
+    private void FailStart(ContainerRecord record, ContainerTracker tracker, string error, int exitCode)
+    {
+        record = store.Update(record.Id, r => { r.State.Error = error; r.State.ExitCode = exitCode; });
+        tracker.EndAttaches();
+        if (record.HostConfig.AutoRemove) RemoveLocked(record);
     }
 
     private string NetworkNamespaceOf(string other)
@@ -115,6 +135,8 @@ public sealed partial class ContainerService
             if (store.TryGet(id) is not { } record) return;
             try { runner.Cleanup(id); }
             catch (Exception e) { log.LogWarning("cleaning up after container {Id} failed: {Message}", id, e.Message); }
+            try { networking.Detach(id); }
+            catch (IOException e) { log.LogWarning("detaching container {Id} from its networks failed: {Message}", id, e.Message); }
             var startedAt = ContainerViews.ParseTime(record.State.StartedAt);
             var finished = new DateTimeOffset(DateTime.SpecifyKind(exit.FinishedAt, DateTimeKind.Utc));
             record = store.Update(id, r =>
@@ -124,6 +146,7 @@ public sealed partial class ContainerService
                     Status = ContainerStatus.Exited.Name, ExitCode = exit.ExitCode, OOMKilled = exit.OomKilled,
                     StartedAt = r.State.StartedAt, FinishedAt = ContainerViews.Rfc3339(finished), Health = r.State.Health,
                 };
+                EndpointView.Clear(r);
             });
             if (exit.OomKilled) events.Publish(EventTypes.Container, "oom", id, Attributes(record));
             events.Publish(EventTypes.Container, "die", id, new Dictionary<string, string>(Attributes(record)) { ["exitCode"] = exit.ExitCode.ToString() });
@@ -343,6 +366,7 @@ public sealed partial class ContainerService
         _ = _mountsDirectory.Value; // a killed engine's temporary mounts of container snapshots go before any container starts
         RemoveOrphanSnapshots();
         var toStart = new List<string>();
+        var adoptedEndpoints = new List<ContainerEndpoint>();
         foreach (var record in store.List())
         {
             var tracker = Tracker(record.Id);
@@ -354,10 +378,13 @@ public sealed partial class ContainerService
                     r.MoveTo(status == RuntimeStatus.Paused ? ContainerStatus.Paused : ContainerStatus.Running);
                     r.State.Health = StartingHealth(r);
                 });
+                adoptedEndpoints.AddRange(networking.Adopt(adopted));
                 Monitor(record.Id, tracker);
                 if (adopted.Status == ContainerStatus.Running) StartHealthMonitor(adopted);
                 continue;
             }
+            if (!record.Status.IsRunning && record.NetworkSettings.Networks.Values.Any(n => n.IPAddress.Length > 0))
+                store.Update(record.Id, EndpointView.Clear); // a start the engine did not finish
             if (record.Status == ContainerStatus.Running || record.Status == ContainerStatus.Paused)
             {
                 var exit = runner.ExitStatus(record.Id) ?? new RuntimeExit { ExitCode = 255, FinishedAt = DateTime.UtcNow };
@@ -371,6 +398,8 @@ public sealed partial class ContainerService
                 && (current.HostConfig.RestartPolicy.Name == "always" || current.HostConfig.RestartPolicy.Name == "unless-stopped" && !current.StoppedByUser))
                 toStart.Add(current.Id);
         }
+        try { networking.Reattach(adoptedEndpoints); }
+        catch (IOException e) { log.LogWarning("putting running containers back on their bridges failed: {Message}", e.Message); }
         foreach (var id in toStart)
         {
             try { await StartAsync(id); }

@@ -5,6 +5,7 @@ using Containers.Engine.Events;
 using Containers.Engine.Filtering;
 using Containers.Engine.Hosting;
 using Containers.Engine.Images;
+using Containers.Engine.Networks;
 using Containers.Snapshots;
 
 namespace Containers.Engine.Lifecycle;
@@ -12,10 +13,11 @@ namespace Containers.Engine.Lifecycle;
 /// <summary>
 /// The containers backend of the API: creating, listing, inspecting, renaming and removing containers. Records live in
 /// the <see cref="ContainerStore"/>, a read-write snapshot per container on top of its image's layers, and the
-/// container's own files (hostname, hosts, resolv.conf) beside its record. Running them is in ContainerService.Running.cs.
+/// container's own files (hostname, hosts, resolv.conf) beside its record. Running them is in ContainerService.Running.cs,
+/// their networks (<see cref="ContainerNetworking"/>) in ContainerService.Networks.cs.
 /// </summary>
 public sealed partial class ContainerService(ContainerStore store, ImageService images, Snapshotter snapshots, ContainerRunner runner,
-    EngineSettings settings, EventBus events, int hostCpus, ILogger log)
+    ContainerNetworking networking, EngineSettings settings, EventBus events, int hostCpus, ILogger log)
 {
     private readonly CancellationTokenSource _stopping = new();
 
@@ -38,11 +40,14 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
             host.LogConfig = new LogConfig { Type = settings.LogDriver, Config = options };
         }
         LogOptions.Parse(host.LogConfig); // the daemon's and the container's log-opts are checked before anything is made
+        foreach (var entry in host.ExtraHosts ?? []) HostsFile.ParseExtraHost(entry);
+        var attached = networking.AtCreate(host, request.NetworkingConfig, request.MacAddress);
 
         var record = store.Add(new ContainerRecord
         {
             Id = id, Created = DateTimeOffset.UtcNow, ImageName = request.Image!, ImageId = image.Id,
             Path = path, Args = args, Config = config, HostConfig = host,
+            NetworkSettings = new NetworkSettings { Networks = attached }, Attachments = EndpointView.AttachmentsOf(attached),
         }, name, prepare: r =>
         {
             try
@@ -81,6 +86,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         var record = store.Get(idOrName);
         var view = ContainerViews.Inspect(record, store.DirectoryOf(record.Id), snapshots.Driver);
         view.ExecIDs = ExecIdsOf(record.Id);
+        view.NetworkSettings = EndpointView.Inspect(record, networking.Bridges.DefaultBridge);
         return view;
     }
 
@@ -128,6 +134,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     {
         StopHealthMonitor(record.Id);
         runner.Cleanup(record.Id);
+        networking.Detach(record.Id);
         CrashPoint.Reach("rm-cleaned");
         runner.RemoveOutput(record.Id);
         // The record goes first: a crash before the snapshot's removal leaves an orphan that RestoreAsync removes,
@@ -168,15 +175,16 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     private void WriteContainerFiles(ContainerRecord record)
     {
         var dir = store.DirectoryOf(record.Id);
-        var fqdn = record.Config.Domainname.Length > 0 ? $"{record.Config.Hostname}.{record.Config.Domainname} " : "";
         File.WriteAllText(Path.Combine(dir, "hostname"), record.Config.Hostname + "\n");
-        File.WriteAllText(Path.Combine(dir, "hosts"),
-            $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{fqdn}{record.Config.Hostname}\n");
-        var resolv = record.HostConfig.Dns is { Count: > 0 } dns
-            ? string.Concat(dns.Select(d => $"nameserver {d}\n")) + (record.HostConfig.DnsSearch is { Count: > 0 } s ? $"search {string.Join(' ', s)}\n" : "")
-            : File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
-        File.WriteAllText(Path.Combine(dir, "resolv.conf"), resolv);
+        WriteHostsFile(record, ownAddress: null);
+        File.WriteAllText(Path.Combine(dir, "resolv.conf"),
+            ResolvConf.Build(record.HostConfig, File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : ""));
     }
+
+    /// <summary>/etc/hosts with the container's own address (its first network's, at each start; none: 127.0.1.1).</summary>
+    private void WriteHostsFile(ContainerRecord record, string? ownAddress) =>
+        File.WriteAllText(Path.Combine(store.DirectoryOf(record.Id), "hosts"),
+            HostsFile.Build(record.Config, record.HostConfig, ownAddress, networking.DefaultGateway()));
 
     private static Dictionary<string, string> Attributes(ContainerRecord r)
     {

@@ -26,7 +26,7 @@ public static class CreateRequestValidator
         ValidateRestartPolicy(host);
         ValidateCapabilities(host);
         ValidateSecurityOptions(host, warnings);
-        ValidateNetworkMode(host, warnings);
+        ValidateNetworkMode(host);
         ValidateLogConfig(host);
         ValidateHealthcheck(request.Healthcheck);
 
@@ -47,7 +47,7 @@ public static class CreateRequestValidator
         Refuse(host.BlkioDeviceReadIOps is { Count: > 0 }, "BlkioDeviceReadIOps (--device-read-iops) is not supported yet");
         Refuse(host.BlkioDeviceWriteIOps is { Count: > 0 }, "BlkioDeviceWriteIOps (--device-write-iops) is not supported yet");
         Refuse(host.VolumeDriver is { Length: > 0 }, $"VolumeDriver \"{host.VolumeDriver}\" (--volume-driver) is not supported yet: volume plugins do not exist here");
-        Refuse(host.Links is { Count: > 0 }, "Links (--link) is not supported yet: this engine has no bridge networking");
+        Refuse(host.Links is { Count: > 0 }, "Links (--link) is not supported yet: use a user-defined network and its names");
         Refuse(host.Cgroup is { Length: > 0 }, $"Cgroup \"{host.Cgroup}\" is not supported yet");
         Refuse(host.CgroupParent is { Length: > 0 }, $"CgroupParent \"{host.CgroupParent}\" (--cgroup-parent) is not supported yet");
         Refuse(host.MaskedPaths is { Count: > 0 }, "MaskedPaths is not supported yet: the runtime masks its default paths");
@@ -58,10 +58,6 @@ public static class CreateRequestValidator
         Refuse(host.Isolation is { Length: > 0 } and not "default", $"invalid isolation \"{host.Isolation}\": only \"default\" is supported on Linux");
 
         // Settings that do not change what runs: accepted with a warning.
-        if (request.ExposedPorts is { Count: > 0 })
-            warnings.Add("Exposed ports are recorded but not published: this engine has no bridge networking yet.");
-        if (host.Dns is { Count: > 0 } || host.DnsSearch is { Count: > 0 } || host.DnsOptions is { Count: > 0 })
-            warnings.Add("DNS settings are written to the container's /etc/resolv.conf only.");
         return warnings;
     }
 
@@ -113,18 +109,14 @@ public static class CreateRequestValidator
         }
     }
 
-    private static void ValidateNetworkMode(HostConfig host, List<string> warnings)
+    private static void ValidateNetworkMode(HostConfig host)
     {
         switch (host.NetworkMode)
         {
-            case "" or "default" or "bridge":
-                warnings.Add("Bridge networking is not available yet: the container gets its own network namespace with loopback only.");
-                break;
-            case "none" or "host":
-                break;
+            case "container:":
+                throw new InvalidParameterException("invalid container format container:<name|id>");
             default:
-                if (host.NetworkMode.StartsWith("container:", StringComparison.Ordinal)) break;
-                throw new NotFoundException($"network {host.NetworkMode} not found");
+                break; // the network's existence is checked by ContainerNetworking
         }
     }
 

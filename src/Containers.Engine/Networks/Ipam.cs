@@ -140,15 +140,16 @@ public static class Ipam
     private static bool IsIpv6Prefix(string text) =>
         text.IndexOf('/') is var slash and > 0 && IPAddress.TryParse(text[..slash], out var a) && a.AddressFamily == AddressFamily.InterNetworkV6;
 
-    /// <summary>The host's routes but the default one, from <c>/proc/net/route</c> (little-endian hex destination and mask).</summary>
-    public static List<Ipv4Prefix> HostRoutes(string path = "/proc/net/route")
+    /// <summary>The host's routes but the default one, from <c>/proc/net/route</c> (little-endian hex destination and mask);
+    /// those through <paramref name="exceptInterfaces"/> (the engine's own bridges) left out.</summary>
+    public static List<Ipv4Prefix> HostRoutes(string path = "/proc/net/route", IReadOnlySet<string>? exceptInterfaces = null)
     {
         var routes = new List<Ipv4Prefix>();
         if (!File.Exists(path)) return routes;
         foreach (var line in File.ReadLines(path).Skip(1))
         {
             var fields = line.Split('\t', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (fields.Length < 8
+            if (fields.Length < 8 || exceptInterfaces?.Contains(fields[0]) == true
                 || !uint.TryParse(fields[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var destination)
                 || !uint.TryParse(fields[7], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var mask)) continue;
             var bits = System.Numerics.BitOperations.PopCount(mask);

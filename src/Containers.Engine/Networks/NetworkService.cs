@@ -10,13 +10,14 @@ namespace Containers.Engine.Networks;
 /// The networks backend of the API, with dockerd's rules: the predefined <c>bridge</c>, <c>host</c> and <c>none</c>
 /// networks always exist (made when the store is first opened, the bridge with a subnet from the default pools) and
 /// can be neither created nor removed; user-defined networks use the bridge driver; names are unique (409); address
-/// pools come from <see cref="Ipam"/>; <c>create</c>/<c>destroy</c> events of type network. Containers are not
-/// attached to networks yet, so every user-defined network is unused (dangling) and prune removes them all.
+/// pools come from <see cref="Ipam"/>; <c>create</c>/<c>destroy</c> events of type network. Every bridge network has
+/// its Linux bridge while the engine runs (<see cref="Bridges"/>: made here at start and at create, under the host-wide
+/// <see cref="HostNetworkLock"/>; removed at rm and at a clean stop); a network with running containers
+/// (<see cref="Endpoints"/>) cannot be removed and is not pruned, and its inspect lists them.
 /// </summary>
 public sealed class NetworkService
 {
     public const string BridgeDriver = "bridge";
-    public const string DefaultBridgeName = "containers0";
 
     /// <summary>The network drivers, as <c>docker info</c> lists them: bridge for user networks, host and null for the predefined ones.</summary>
     public static List<string> Drivers => [BridgeDriver, "host", "null"];
@@ -29,27 +30,88 @@ public sealed class NetworkService
     private readonly NetworkStore _store;
     private readonly EventBus _events;
     private readonly Func<IReadOnlyCollection<Ipv4Prefix>> _hostRoutes;
+    private readonly Bridges _bridges;
+    private readonly Endpoints _endpoints;
 
-    public NetworkService(NetworkStore store, EventBus events, Func<IReadOnlyCollection<Ipv4Prefix>>? hostRoutes = null)
+    /// <summary>Opens the networks and makes their bridges (reusing those a crashed engine left).</summary>
+    public NetworkService(NetworkStore store, EventBus events, Bridges bridges, Endpoints endpoints,
+        Func<IReadOnlyCollection<Ipv4Prefix>>? hostRoutes = null)
     {
         _store = store;
         _events = events;
+        _bridges = bridges;
+        _endpoints = endpoints;
         _hostRoutes = hostRoutes ?? (() => Ipam.HostRoutes());
-        EnsurePredefined();
+        using (HostNetworkLock.Acquire())
+        {
+            EnsurePredefined();
+            RepickDefaultSubnet();
+            _bridges.Ensure(_store.List());
+        }
     }
 
     public static bool IsPredefined(string name) => Predefined.Contains(name);
 
-    public Network Inspect(string idOrName) => _store.Find(idOrName);
+    /// <summary>The stored network (no Containers); for the engine's own use.</summary>
+    public Network Find(string idOrName) => _store.Find(idOrName);
 
-    public List<Network> List(FilterArgs filters)
+    /// <summary>The stored network, or null when there is none of that ID or name.</summary>
+    public Network? TryFind(string idOrName)
+    {
+        try { return _store.Find(idOrName); }
+        catch (DomainException) { return null; }
+    }
+
+    /// <summary>The network with its running containers in Containers, as network inspect shows it.</summary>
+    public Network Inspect(string idOrName) => WithContainers(_store.Find(idOrName));
+
+    /// <summary>The Linux bridge of a network.</summary>
+    public string BridgeOf(Network network) => _bridges.NameOf(network);
+
+    /// <summary>A clean engine stop (not live-restore): the bridges go; the next start makes them again.</summary>
+    public void RemoveBridges() => _bridges.Remove(_store.List());
+
+    private Network WithContainers(Network stored)
+    {
+        var members = _endpoints.OnNetwork(stored.Id);
+        if (members.Count == 0) return stored;
+        var view = System.Text.Json.JsonSerializer.Deserialize(
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(stored, ApiJson.Context.Network), ApiJson.Context.Network)!;
+        foreach (var e in members)
+            view.Containers[e.ContainerId] = new NetworkEndpoint
+            {
+                Name = e.ContainerName, EndpointID = e.EndpointId, MacAddress = e.MacAddress,
+                IPv4Address = $"{Ipam.Format(e.Address)}/{e.PrefixLength}",
+            };
+        return view;
+    }
+
+    /// <summary>
+    /// The default bridge's subnet was picked when its record was made; while the engine was stopped (its bridge gone)
+    /// another engine may have taken it. Then, with no container on it, it gets a free one again.
+    /// </summary>
+    private void RepickDefaultSubnet()
+    {
+        var network = _store.List().First(n => n.Name == "bridge");
+        if (NetworkPool.Of(network) is not { } pool) return;
+        var own = _store.List().Select(_bridges.NameOf).ToHashSet(StringComparer.Ordinal);
+        var foreign = Ipam.HostRoutes(exceptInterfaces: own);
+        if (!foreign.Any(pool.Subnet.Overlaps)) return;
+        var others = _store.List().Where(n => n.Id != network.Id).ToList();
+        network.IPAM.Config = Ipam.Allocate(null, TakenSubnets(others), foreign);
+        _store.Replace(network);
+    }
+
+    public List<Network> List(FilterArgs filters) => ListStored(filters).Select(WithContainers).ToList();
+
+    private List<Network> ListStored(FilterArgs filters)
     {
         filters.Validate(ListFilterKeys);
         foreach (var type in filters.Get("type"))
             if (type is not ("custom" or "builtin")) throw new InvalidParameterException($"invalid filter: 'type'='{type}'");
         var dangling = filters.Contains("dangling") ? filters.GetBoolOrDefault("dangling", false) : (bool?)null;
         return _store.List().Where(n => Matches(n, filters)
-            && (dangling is not { } d || d == !IsPredefined(n.Name))).ToList();
+            && (dangling is not { } d || d == (!IsPredefined(n.Name) && _endpoints.OnNetwork(n.Id).Count == 0))).ToList();
     }
 
     public NetworkCreateResponse Create(NetworkCreateRequest request)
@@ -70,6 +132,7 @@ public sealed class NetworkService
         if (request.ConfigOnly == true || !string.IsNullOrEmpty(request.ConfigFrom?.Network))
             throw new FeatureNotImplementedException("config-only networks are not supported by this engine");
 
+        using var hostLock = HostNetworkLock.Acquire();
         var routes = _hostRoutes();
         var network = _store.Add(name, others => new Network
         {
@@ -87,6 +150,15 @@ public sealed class NetworkService
             Options = new(request.Options ?? []),
             Labels = new(request.Labels ?? []),
         });
+        try
+        {
+            _bridges.Ensure([network]);
+        }
+        catch (IOException e)
+        {
+            _store.Remove(network.Id);
+            throw new InvalidParameterException($"failed to create network {name}: {e.Message}");
+        }
         Publish("create", network);
         return new NetworkCreateResponse { Id = network.Id };
     }
@@ -96,7 +168,10 @@ public sealed class NetworkService
         var network = _store.Find(idOrName);
         if (IsPredefined(network.Name))
             throw new ForbiddenException($"{network.Name} is a pre-defined network and cannot be removed");
+        if (_endpoints.OnNetwork(network.Id).Count > 0)
+            throw new ConflictException($"error while removing network: network {network.Name} id {network.Id} has active endpoints");
         if (!_store.Remove(network.Id)) throw new NotFoundException($"network {idOrName} not found");
+        _bridges.Remove([network]);
         Publish("destroy", network);
     }
 
@@ -107,10 +182,11 @@ public sealed class NetworkService
         var result = new NetworksPruneResponse();
         foreach (var network in _store.List())
         {
-            if (IsPredefined(network.Name) || network.Containers.Count > 0) continue;
+            if (IsPredefined(network.Name) || _endpoints.OnNetwork(network.Id).Count > 0) continue;
             if (!filters.MatchKVList("label", network.Labels)) continue;
             if (filters.Contains("label!") && MatchesAnyLabel(filters.Get("label!"), network.Labels)) continue;
             if (!_store.Remove(network.Id)) continue;
+            _bridges.Remove([network]);
             Publish("destroy", network);
             result.NetworksDeleted.Add(network.Name);
         }
@@ -146,7 +222,7 @@ public sealed class NetworkService
             ["com.docker.network.bridge.enable_icc"] = "true",
             ["com.docker.network.bridge.enable_ip_masquerade"] = "true",
             ["com.docker.network.bridge.host_binding_ipv4"] = "0.0.0.0",
-            ["com.docker.network.bridge.name"] = DefaultBridgeName,
+            [Bridges.NameOption] = _bridges.DefaultBridge,
             ["com.docker.network.driver.mtu"] = "1500",
         },
     };

@@ -69,6 +69,16 @@ public sealed class NetworkStore
         }
     }
 
+    /// <summary>Rewrites a network's record (the default bridge's subnet, re-picked at engine start).</summary>
+    public void Replace(Network network)
+    {
+        lock (_gate)
+        {
+            AtomicFile.WriteAllBytes(RecordPath(network.Id), JsonSerializer.SerializeToUtf8Bytes(network, ApiJson.Context.Network));
+            _byId[network.Id] = network;
+        }
+    }
+
     /// <summary>Removes a network's record; false when another request removed it first.</summary>
     public bool Remove(string id)
     {

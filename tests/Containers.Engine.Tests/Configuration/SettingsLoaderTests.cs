@@ -134,10 +134,22 @@ public sealed class SettingsLoaderTests : IDisposable
     [InlineData(new[] { "--data-root", "relative/path" }, "data-root must be an absolute path")]
     [InlineData(new[] { "--log-driver", "syslog" }, "unsupported log-driver \"syslog\"")]
     [InlineData(new[] { "-s", "zfs" }, "unsupported storage-driver \"zfs\"")]
+    [InlineData(new[] { "--bridge", "a-name-longer-than-15" }, "invalid bridge name \"a-name-longer-than-15\"")]
+    [InlineData(new[] { "-b", "br/0" }, "invalid bridge name \"br/0\"")]
     public void Bad_flags_are_errors_naming_the_flag(string[] args, string expected)
     {
         var e = Assert.Throws<EngineStartupException>(() => Load(["--config-file", Config("{}"), .. args]));
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void The_default_bridge_is_containers0_and_set_by_flag_or_file_not_both()
+    {
+        Assert.Equal("containers0", Load("--config-file", Config("{}")).Bridge);
+        Assert.Equal("ctab", Load("--config-file", Config("{}"), "-b", "ctab").Bridge);
+        Assert.Equal("ctcd", Load("--config-file", Config("""{"bridge":"ctcd"}""")).Bridge);
+        var e = Assert.Throws<EngineStartupException>(() => Load("--config-file", Config("""{"bridge":"ctcd"}"""), "--bridge", "ctab"));
+        Assert.Contains("bridge: (from flag: ctab, from file: ctcd)", e.Message);
     }
 
     [Fact]

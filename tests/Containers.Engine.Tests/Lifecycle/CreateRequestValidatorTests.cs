@@ -28,10 +28,10 @@ public sealed class CreateRequestValidatorTests
     }
 
     [Fact]
-    public void The_default_network_mode_warns_that_only_loopback_exists()
+    public void The_default_network_mode_and_dns_settings_give_no_warning()
     {
-        var warnings = CreateRequestValidator.Validate(new ContainerCreateRequest { Image = "busybox" }, 2);
-        Assert.Contains(warnings, w => w.Contains("loopback only"));
+        Assert.Empty(CreateRequestValidator.Validate(new ContainerCreateRequest { Image = "busybox" }, 2));
+        Assert.Empty(CreateRequestValidator.Validate(With(h => { h.NetworkMode = "bridge"; h.Dns = ["10.0.0.1"]; h.DnsSearch = ["example"]; }), 2));
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public sealed class CreateRequestValidatorTests
         Assert.Contains("device mappings", Refusal(With(h => h.Devices = [new() { PathOnHost = "/dev/fuse" }])));
         Assert.Contains("SELinux", Refusal(With(h => h.SecurityOpt = ["label=disable"])));
         Assert.Equal("invalid --security-opt: \"bogus\"", Refusal(With(h => h.SecurityOpt = ["bogus"])));
-        Assert.Equal("network mynet not found", Refusal(With(h => h.NetworkMode = "mynet"), 404));
+        Assert.Equal("invalid container format container:<name|id>", Refusal(With(h => h.NetworkMode = "container:")));
         Assert.Contains("logging driver \"syslog\"", Refusal(With(h => h.LogConfig = new() { Type = "syslog" })));
         // A name dockerd does not know either gets dockerd's wording.
         Assert.Equal("logger: no log driver named 'x' is registered", Refusal(With(h => h.LogConfig = new() { Type = "x" })));

@@ -32,11 +32,20 @@ public sealed class NetworkApiTests(EngineFixture fixture) : IClassFixture<Engin
 
     private static bool Overlap(IPNetwork a, IPNetwork b) => a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress);
 
-    /// <summary>The host's IPv4 routes but the default one, as `ip -4 route` prints them.</summary>
-    private static List<IPNetwork> HostRoutes() =>
+    /// <summary>The host's IPv4 routes but the default one, as `ip -4 route` prints them; with <paramref name="device"/>
+    /// only those through it, else all but those through <paramref name="except"/> (a network's own bridge).</summary>
+    private static List<IPNetwork> HostRoutes(string? except = null, string? device = null) =>
         ProcessRunner.Run("ip", "-4", "route").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => line.Contains($" dev {device} ") == (device is not null) && (except is null || !line.Contains($" dev {except} ")))
             .Select(line => line.Split(' ')[0] is var first && first.Contains('/') ? first : first + "/32")
             .Where(p => IPNetwork.TryParse(p, out _)).Select(p => IPNetwork.Parse(p)).ToList();
+
+    /// <summary>The network's subnet is routed through its own bridge only (no other route of the host overlaps it).</summary>
+    private static void AssertRoutedThroughOwnBridgeOnly(IPNetwork subnet, string bridge)
+    {
+        Assert.DoesNotContain(HostRoutes(except: bridge), r => Overlap(r, subnet));
+        Assert.Contains(subnet, HostRoutes(device: bridge));
+    }
 
     [Fact]
     public async Task The_predefined_networks_are_listed_as_dockerd_lists_them()
@@ -50,7 +59,8 @@ public sealed class NetworkApiTests(EngineFixture fixture) : IClassFixture<Engin
         var config = Assert.Single(bridge.IPAM.Config!);
         var subnet = IPNetwork.Parse(config.Subnet!);
         Assert.True(subnet.Contains(IPAddress.Parse(config.Gateway!)));
-        Assert.DoesNotContain(HostRoutes(), r => Overlap(r, subnet));
+        AssertRoutedThroughOwnBridgeOnly(subnet, EngineProcess.BridgeName(fixture.Engine.Directory));
+        Assert.Equal(EngineProcess.BridgeName(fixture.Engine.Directory), bridge.Options["com.docker.network.bridge.name"]);
         Assert.Equal("true", bridge.Options["com.docker.network.bridge.default_bridge"]);
         Assert.Empty((await InspectAsync(Host, "none")).IPAM.Config!);
     }
@@ -72,11 +82,12 @@ public sealed class NetworkApiTests(EngineFixture fixture) : IClassFixture<Engin
         Assert.Matches(@"^(172\.(1[7-9]|2\d|3[01])\.0\.0/16|192\.168\.\d+\.0/20)$", subnet.ToString());
         var gateway = IPAddress.Parse(network.IPAM.Config![0].Gateway!);
         Assert.Equal(subnet.BaseAddress.GetAddressBytes()[..3].Append((byte)1), gateway.GetAddressBytes());
-        Assert.DoesNotContain(HostRoutes(), r => Overlap(r, subnet));
+        AssertRoutedThroughOwnBridgeOnly(subnet, "br-" + id[..12]);
         Assert.False(Overlap(subnet, Subnet(await InspectAsync(Host, "bridge"))));
         Assert.Equal(id, (await InspectAsync(Host, id[..12])).Id);
 
         Assert.Equal(name, (await Docker("network", "rm", name)).Trim());
+        Assert.False(Directory.Exists("/sys/class/net/br-" + id[..12]));
         Assert.Equal($"Error response from daemon: network {name} not found", await DockerFails("network", "inspect", name));
         Assert.Equal($"Error response from daemon: network {name} not found", await DockerFails("network", "rm", name));
     }

@@ -67,9 +67,42 @@ public sealed class EngineProcess : IAsyncDisposable
             "--data-root", Path.Combine(directory, "data"),
             "--exec-root", Path.Combine(directory, "exec"),
             "--config-file", config,
+            "--bridge", BridgeName(directory),
         };
         if (withSocket) args.InsertRange(0, ["-H", "unix://" + Path.Combine(directory, "engine.sock")]);
         return args;
+    }
+
+    /// <summary>
+    /// The default bridge of a test engine in <paramref name="directory"/>: "ct" and 8 hex digits of a hash of the
+    /// directory, so parallel test engines never share one and a restarted engine finds its own again.
+    /// </summary>
+    public static string BridgeName(string directory) =>
+        "ct" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(directory))))[..8];
+
+    /// <summary>The Linux bridges this engine's networks have (its default one and its user-defined networks' br-…).</summary>
+    public IEnumerable<string> BridgeLinks()
+    {
+        var names = new List<string> { BridgeName(Directory) };
+        var networks = Path.Combine(DataRoot, "networks");
+        if (System.IO.Directory.Exists(networks))
+            foreach (var file in System.IO.Directory.EnumerateFiles(networks, "*.json"))
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(file));
+                var root = doc.RootElement;
+                var name = root.GetProperty("Name").GetString();
+                if (name is "bridge" or "host" or "none") continue;
+                names.Add(root.TryGetProperty("Options", out var options) && options.TryGetProperty("com.docker.network.bridge.name", out var given)
+                    ? given.GetString()! : "br-" + root.GetProperty("Id").GetString()![..12]);
+            }
+        return names.Where(n => System.IO.Directory.Exists("/sys/class/net/" + n));
+    }
+
+    /// <summary>Deletes the bridges a killed (or live-restore) engine left; a cleanly stopped one left none.</summary>
+    public async Task RemoveLeftoverBridgesAsync()
+    {
+        foreach (var bridge in BridgeLinks().ToList())
+            await ProcessRunner.RunAsync("ip", ["link", "del", bridge], null, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Starts an engine and waits until it answers /_ping on its socket.</summary>
@@ -182,6 +215,8 @@ public sealed class EngineProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         }
         _process.Dispose();
+        try { await RemoveLeftoverBridgesAsync(); }
+        catch (Exception) { /* best effort: the next run's engines use other names */ }
         if (_ownsDirectory) TempDirectory.Delete(Directory);
     }
 }

@@ -1,0 +1,74 @@
+using Containers.Api;
+using Containers.Engine.Errors;
+using Containers.Engine.Events;
+using Containers.Engine.Networks;
+
+namespace Containers.Engine.Lifecycle;
+
+/// <summary>
+/// <c>docker network connect</c> and <c>disconnect</c>: a running container gets (or loses) the interface at once, a
+/// stopped one has the network recorded for its next start; dockerd's refusals for the modes that share a namespace.
+/// </summary>
+public sealed partial class ContainerService
+{
+    public async Task ConnectAsync(string networkIdOrName, NetworkConnectRequest request)
+    {
+        var network = networking.Networks.Find(networkIdOrName);
+        var record = store.Get(request.Container);
+        using (await Tracker(record.Id).LockAsync())
+        {
+            record = store.Get(record.Id);
+            RefuseSharedNamespace(record, network);
+            if (record.NetworkSettings.Networks.ContainsKey(network.Name))
+                throw new ForbiddenException($"endpoint with name {record.Name} already exists in network {network.Name}");
+            var settings = networking.EndpointOf(network, request.EndpointConfig, null);
+            ContainerEndpoint? endpoint = null;
+            if (record.Status.IsRunning && record.State.Pid > 0)
+                endpoint = await Task.Run(() => networking.ConnectLive(record, network, settings, record.State.Pid));
+            store.Update(record.Id, r =>
+            {
+                r.NetworkSettings.Networks[network.Name] = settings;
+                if (settings.MacAddress.Length > 0) r.Attachments[network.Id] = new NetworkAttachment { MacAddress = settings.MacAddress };
+                if (endpoint is not null) EndpointView.Record(r, [endpoint]);
+            });
+            PublishNetworkEvent("connect", network, record.Id);
+        }
+    }
+
+    public async Task DisconnectAsync(string networkIdOrName, NetworkDisconnectRequest request)
+    {
+        var network = networking.Networks.Find(networkIdOrName);
+        var record = store.Get(request.Container);
+        using (await Tracker(record.Id).LockAsync())
+        {
+            record = store.Get(record.Id);
+            if (record.HostConfig.NetworkMode == "host" && network.Name == "host")
+                throw new InvalidParameterException("container cannot be disconnected from host network or connected to host network");
+            if (!record.NetworkSettings.Networks.ContainsKey(network.Name))
+                throw new ForbiddenException($"container {record.Id} is not connected to network {network.Name}");
+            await Task.Run(() => networking.Detach(record.Id, network.Id));
+            store.Update(record.Id, r =>
+            {
+                r.NetworkSettings.Networks.Remove(network.Name);
+                r.Attachments.Remove(network.Id);
+            });
+            PublishNetworkEvent("disconnect", network, record.Id);
+        }
+    }
+
+    /// <summary>dockerd's runconfig conflicts: host, none and container:X namespaces take no other network.</summary>
+    private static void RefuseSharedNamespace(ContainerRecord record, Network network)
+    {
+        var mode = record.HostConfig.NetworkMode;
+        if (mode == "host" || network.Name == "host")
+            throw new InvalidParameterException("container cannot be disconnected from host network or connected to host network");
+        if (mode == "none" || network.Name == "none")
+            throw new InvalidParameterException("container cannot be connected to multiple networks with one of the networks in private (none) mode");
+        if (NetworkModes.IsContainer(mode))
+            throw new InvalidParameterException("container sharing network namespace with another container or host cannot be connected to any other network");
+    }
+
+    private void PublishNetworkEvent(string action, Network network, string containerId) =>
+        events.Publish(EventTypes.Network, action, network.Id,
+            new Dictionary<string, string> { ["container"] = containerId, ["name"] = network.Name, ["type"] = network.Driver });
+}

@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using System.Text;
+using Containers.Api;
+using Containers.Engine.Errors;
+using Containers.Engine.Lifecycle;
+
+namespace Containers.Engine.Networks;
+
+/// <summary>
+/// How a container gets its network: the endpoints of its bridge networks are allocated before its start (addresses
+/// from <see cref="Endpoints"/>, persisted in the record's NetworkSettings), attached between the runtime's create and
+/// start (<see cref="Attach"/>: a veth per network, its host end on the network's bridge, its container end moved
+/// into the init's namespace as eth0, eth1, …, addressed, with the default route via the first network's gateway),
+/// and released when it stops (<see cref="Detach"/>). The one place for what a container's start and stop do to the
+/// network, so published ports and the embedded DNS hook in here.
+/// </summary>
+public sealed class ContainerNetworking(NetworkService networks, Bridges bridges, Endpoints endpoints)
+{
+    public Endpoints Endpoints => endpoints;
+
+    public Bridges Bridges => bridges;
+
+    public NetworkService Networks => networks;
+
+    /// <summary>The default bridge's gateway, what --add-host's "host-gateway" stands for.</summary>
+    public string? DefaultGateway() => NetworkPool.Of(networks.Find("bridge")) is { } pool ? Ipam.Format(pool.Gateway) : null;
+
+    /// <summary>
+    /// The networks a new container is on, as its record keeps them: the network mode's (the default bridge for
+    /// "default"), plus the other user-defined networks of NetworkingConfig (API 1.44+ takes several). Docker's refusals
+    /// for what only user-defined networks have (aliases, a fixed address).
+    /// </summary>
+    public Dictionary<string, EndpointSettings> AtCreate(HostConfig host, NetworkingConfig? config, string? legacyMacAddress)
+    {
+        var result = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal);
+        var mode = host.NetworkMode;
+        if (NetworkModes.IsContainer(mode)) return result;
+        var wanted = config?.EndpointsConfig ?? [];
+        var primary = networks.Find(NetworkModes.NetworkName(mode));
+        var primaryConfig = wanted.GetValueOrDefault(mode) ?? wanted.GetValueOrDefault(primary.Name) ?? wanted.GetValueOrDefault(primary.Id);
+        result[primary.Name] = EndpointOf(primary, primaryConfig, legacyMacAddress);
+        foreach (var (key, settings) in wanted)
+        {
+            var network = networks.Find(NetworkModes.NetworkName(key));
+            if (result.ContainsKey(network.Name)) continue;
+            if (NetworkModes.IsPredefined(network.Name) || NetworkModes.IsPredefined(primary.Name))
+                throw new InvalidParameterException("Container cannot be connected to network endpoints: " + string.Join(", ", wanted.Keys));
+            result[network.Name] = EndpointOf(network, settings, null);
+        }
+        return result;
+    }
+
+    /// <summary>A stopped container's entry for a network (connect, create), with dockerd's checks of its config.</summary>
+    public EndpointSettings EndpointOf(Network network, EndpointSettings? config, string? legacyMacAddress)
+    {
+        var userDefined = !NetworkModes.IsPredefined(network.Name);
+        if (!userDefined && config?.Aliases is { Count: > 0 })
+            throw new InvalidParameterException("network-scoped alias is supported only for containers in user defined networks");
+        if (!userDefined && config?.IPAMConfig is { IPv4Address.Length: > 0 } or { IPv6Address.Length: > 0 })
+            throw new InvalidParameterException("user specified IP address is supported on user defined networks only");
+        if (config?.IPAMConfig is { IPv4Address: { Length: > 0 } ip } && Ipam.TryParseAddress(ip) is null)
+            throw new InvalidParameterException($"invalid IPv4 address: {ip}");
+        var mac = config?.MacAddress is { Length: > 0 } m ? m : legacyMacAddress ?? "";
+        if (mac.Length > 0 && !System.Net.NetworkInformation.PhysicalAddress.TryParse(mac.Replace(':', '-'), out _))
+            throw new InvalidParameterException($"invalid MAC address: {mac}");
+        return new EndpointSettings
+        {
+            NetworkID = network.Id,
+            IPAMConfig = config?.IPAMConfig,
+            Aliases = userDefined && config?.Aliases is { Count: > 0 } aliases ? [.. aliases] : null,
+            MacAddress = mac,
+            DriverOpts = config?.DriverOpts,
+        };
+    }
+
+    /// <summary>
+    /// Allocates the container's endpoints on its bridge networks, in the order of its record (eth0 first); all or
+    /// none (released again if one fails). <see cref="EndpointView.Record"/> writes them into the record.
+    /// </summary>
+    public List<ContainerEndpoint> Allocate(ContainerRecord record)
+    {
+        var allocated = new List<ContainerEndpoint>();
+        try
+        {
+            foreach (var (name, settings) in record.NetworkSettings.Networks)
+            {
+                var network = networks.Find(settings.NetworkID.Length > 0 ? settings.NetworkID : name);
+                if (network.Driver != NetworkService.BridgeDriver) continue;
+                allocated.Add(AllocateOn(record, network, settings, "eth" + allocated.Count));
+            }
+            return allocated;
+        }
+        catch
+        {
+            foreach (var endpoint in allocated) endpoints.Release(endpoint.NetworkId, endpoint.ContainerId);
+            throw;
+        }
+    }
+
+    private ContainerEndpoint AllocateOn(ContainerRecord record, Network network, EndpointSettings settings, string interfaceName)
+    {
+        var pool = NetworkPool.Of(network) ?? throw new InvalidParameterException($"network {network.Name} has no IPv4 pool");
+        var requested = settings.IPAMConfig is { IPv4Address: { Length: > 0 } ip } ? Ipam.TryParseAddress(ip) : null;
+        return endpoints.Allocate(network.Id, pool, requested, address => new ContainerEndpoint(
+            record.Id, record.Name, network.Id, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), address,
+            pool.Subnet.Bits, pool.Gateway,
+            record.Attachments.GetValueOrDefault(network.Id)?.MacAddress is { Length: > 0 } mac ? mac : MacOf(address),
+            interfaceName, HostVethName(record.Id, network.Id), NetworkModes.IsPredefined(network.Name) ? [] : [.. settings.Aliases ?? []]));
+    }
+
+    /// <summary>
+    /// Wires allocated endpoints into the namespace of <paramref name="pid"/> (a container's init between create and
+    /// start): one <c>ip -batch</c> on the host (veth pairs, host ends on their bridges) and one inside (addresses,
+    /// up, the default route via the first endpoint's gateway, which <paramref name="defaultRoute"/> false leaves out).
+    /// </summary>
+    public void Attach(int pid, IReadOnlyList<ContainerEndpoint> attached, bool defaultRoute = true)
+    {
+        if (attached.Count == 0) return;
+        var host = new List<string>();
+        var inside = new List<string> { "link set lo up" };
+        foreach (var e in attached)
+        {
+            var bridge = bridges.NameOf(networks.Find(e.NetworkId));
+            host.Add($"link add name {e.HostVeth} mtu 1500 type veth peer name {e.Interface} address {e.MacAddress} netns {pid}");
+            host.Add($"link set {e.HostVeth} master {bridge} up");
+            inside.Add($"addr add {Ipam.Format(e.Address)}/{e.PrefixLength} dev {e.Interface}");
+            inside.Add($"link set {e.Interface} up");
+        }
+        if (defaultRoute) inside.Add($"route replace default via {Ipam.Format(attached[0].Gateway)} dev {attached[0].Interface}");
+        IpRoute.OnHost(host);
+        IpRoute.InNamespaceOf(pid, inside);
+    }
+
+    /// <summary>Releases every endpoint of the container and deletes their veths (gone already when its namespace died).</summary>
+    public void Detach(string containerId)
+    {
+        var released = endpoints.OfContainer(containerId).Select(e => endpoints.Release(e.NetworkId, containerId)).OfType<ContainerEndpoint>().ToList();
+        DeleteVeths(released);
+    }
+
+    /// <summary>Releases one endpoint (disconnect) and deletes its veth: the interface leaves the container at once.</summary>
+    public ContainerEndpoint? Detach(string containerId, string networkId)
+    {
+        var endpoint = endpoints.Release(networkId, containerId);
+        if (endpoint is not null) DeleteVeths([endpoint]);
+        return endpoint;
+    }
+
+    /// <summary>Connects a running container (init <paramref name="pid"/>) to one more network: the next free ethN.</summary>
+    public ContainerEndpoint ConnectLive(ContainerRecord record, Network network, EndpointSettings settings, int pid)
+    {
+        var used = endpoints.OfContainer(record.Id).Select(e => e.Interface).ToHashSet(StringComparer.Ordinal);
+        var name = Enumerable.Range(0, 1000).Select(i => "eth" + i).First(n => !used.Contains(n));
+        var endpoint = AllocateOn(record, network, settings, name);
+        try
+        {
+            Attach(pid, [endpoint], defaultRoute: used.Count == 0);
+        }
+        catch
+        {
+            Detach(record.Id, network.Id);
+            throw;
+        }
+        return endpoint;
+    }
+
+    /// <summary>Engine start: the endpoints of a container that kept running are taken back from its record.</summary>
+    public List<ContainerEndpoint> Adopt(ContainerRecord record)
+    {
+        var adopted = new List<ContainerEndpoint>();
+        foreach (var (_, settings) in record.NetworkSettings.Networks)
+        {
+            if (settings.IPAddress.Length == 0 || Ipam.TryParseAddress(settings.IPAddress) is not { } address) continue;
+            var interfaceName = record.Attachments.GetValueOrDefault(settings.NetworkID)?.Interface ?? "eth0";
+            var endpoint = new ContainerEndpoint(record.Id, record.Name, settings.NetworkID, settings.EndpointID, address, settings.IPPrefixLen,
+                Ipam.TryParseAddress(settings.Gateway) ?? 0, settings.MacAddress, interfaceName, HostVethName(record.Id, settings.NetworkID),
+                [.. settings.Aliases ?? []]);
+            if (endpoints.Adopt(endpoint)) adopted.Add(endpoint);
+        }
+        return adopted;
+    }
+
+    /// <summary>
+    /// Engine start, after adoption: the host ends of the adopted endpoints are put (back) on their bridges and up, in
+    /// one batch — a bridge deleted while the engine was down (and made again at this start) has lost them.
+    /// </summary>
+    public void Reattach(IEnumerable<ContainerEndpoint> adopted) =>
+        IpRoute.OnHost(adopted.Where(e => IpRoute.LinkExists(e.HostVeth) && networks.TryFind(e.NetworkId) is not null)
+            .Select(e => $"link set {e.HostVeth} master {bridges.NameOf(networks.Find(e.NetworkId))} up"), force: true);
+
+    private static void DeleteVeths(IEnumerable<ContainerEndpoint> released) =>
+        IpRoute.OnHost(released.Where(e => IpRoute.LinkExists(e.HostVeth)).Select(e => $"link del {e.HostVeth}"), force: true);
+
+    /// <summary>dockerd's MAC for an address: 02:42 and the four bytes of the IPv4 address.</summary>
+    public static string MacOf(uint address) =>
+        $"02:42:{address >> 24:x2}:{(address >> 16) & 255:x2}:{(address >> 8) & 255:x2}:{address & 255:x2}";
+
+    /// <summary>The host end of a container's veth on a network: "veth" and 7 hex digits of a hash of both IDs.</summary>
+    public static string HostVethName(string containerId, string networkId) =>
+        "veth" + Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(containerId + "/" + networkId)))[..7];
+}
