@@ -57,7 +57,12 @@ public sealed partial class ContainerService
                 ? NetworkNamespaceOf(record.HostConfig.NetworkMode["container:".Length..])
                 : null;
             var endpoints = networking.Allocate(record);
-            record = store.Update(record.Id, r => EndpointView.Record(r, endpoints));
+            var ports = networking.Publish(record, endpoints);
+            record = store.Update(record.Id, r =>
+            {
+                EndpointView.Record(r, endpoints);
+                r.NetworkSettings.Ports = ports;
+            });
             WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
             pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
                 created =>
@@ -412,6 +417,9 @@ public sealed partial class ContainerService
         }
         try { networking.Reattach(adoptedEndpoints); }
         catch (IOException e) { log.LogWarning("putting running containers back on their bridges failed: {Message}", e.Message); }
+        // The firewall table as this engine's state has it (whatever a crashed engine left is replaced), adopted ports included.
+        try { networking.Firewall.Sync(); }
+        catch (IOException e) { log.LogWarning("applying the firewall rules failed: {Message}", e.Message); }
         foreach (var id in toStart)
         {
             try { await StartAsync(id); }
