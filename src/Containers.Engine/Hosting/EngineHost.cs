@@ -7,6 +7,7 @@ using Containers.Engine.Images;
 using Containers.Engine.Lifecycle;
 using Containers.Snapshots;
 using Containers.Engine.Networks;
+using Containers.Engine.Networks.Dns;
 using Containers.Engine.Volumes;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -56,7 +57,9 @@ public static class EngineHost
         var bridges = new Bridges(settings.Bridge);
         var endpoints = new Endpoints();
         var networks = new NetworkService(new NetworkStore(settings.DataRoot), events, bridges, endpoints);
-        var networking = new ContainerNetworking(networks, bridges, endpoints);
+        // The embedded DNS (127.0.0.11) of containers on user-defined networks; unknown names go to resolv-conf's servers.
+        using var embeddedDns = new EmbeddedDns(() => DnsUpstreams.FromFile(settings.ResolvConf));
+        var networking = new ContainerNetworking(networks, bridges, endpoints, new ContainerDns(embeddedDns, networks, endpoints));
         builder.Services.AddSingleton(networks);
         builder.Services.AddSingleton(networking);
         var containers = new ContainerStore(settings.DataRoot);

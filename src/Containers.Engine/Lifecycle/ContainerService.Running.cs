@@ -59,8 +59,12 @@ public sealed partial class ContainerService
             var endpoints = networking.Allocate(record);
             record = store.Update(record.Id, r => EndpointView.Record(r, endpoints));
             WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
-            pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
-                created => networking.Attach(created, endpoints)));
+            WriteResolvConf(record);
+            pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace, created =>
+            {
+                networking.Attach(created, endpoints);
+                networking.StartDns(record, created);
+            }));
         }
         catch (Exception e)
         {
@@ -379,6 +383,8 @@ public sealed partial class ContainerService
                     r.State.Health = StartingHealth(r);
                 });
                 adoptedEndpoints.AddRange(networking.Adopt(adopted));
+                try { networking.StartDns(adopted, adopted.State.Pid); }
+                catch (IOException e) { log.LogWarning("the embedded DNS of container {Id} did not start again: {Message}", record.Id, e.Message); }
                 Monitor(record.Id, tracker);
                 if (adopted.Status == ContainerStatus.Running) StartHealthMonitor(adopted);
                 continue;

@@ -14,7 +14,7 @@ namespace Containers.Engine.Networks;
 /// and released when it stops (<see cref="Detach"/>). The one place for what a container's start and stop do to the
 /// network, so published ports and the embedded DNS hook in here.
 /// </summary>
-public sealed class ContainerNetworking(NetworkService networks, Bridges bridges, Endpoints endpoints)
+public sealed class ContainerNetworking(NetworkService networks, Bridges bridges, Endpoints endpoints, Dns.ContainerDns? dns = null)
 {
     public Endpoints Endpoints => endpoints;
 
@@ -131,9 +131,24 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         IpRoute.InNamespaceOf(pid, inside);
     }
 
-    /// <summary>Releases every endpoint of the container and deletes their veths (gone already when its namespace died).</summary>
+    /// <summary>Whether the container uses the embedded DNS (127.0.0.11): its network is a user-defined one.</summary>
+    public bool UsesEmbeddedDns(ContainerRecord record) =>
+        dns is not null && Dns.ContainerDns.Uses(record.HostConfig, record.NetworkSettings.Networks.Keys);
+
+    /// <summary>
+    /// Starts the embedded DNS in the namespace of the container's init <paramref name="pid"/> when it uses it: after
+    /// <see cref="Attach"/> at start, and for a container still running when the engine starts again.
+    /// </summary>
+    public void StartDns(ContainerRecord record, int pid)
+    {
+        if (UsesEmbeddedDns(record)) dns!.Start(record.Id, pid, record.HostConfig);
+    }
+
+    /// <summary>Releases every endpoint of the container and deletes their veths (gone already when its namespace died);
+    /// its embedded DNS stops, closing the sockets that were the engine's last hold on that namespace.</summary>
     public void Detach(string containerId)
     {
+        dns?.Stop(containerId);
         var released = endpoints.OfContainer(containerId).Select(e => endpoints.Release(e.NetworkId, containerId)).OfType<ContainerEndpoint>().ToList();
         DeleteVeths(released);
     }
