@@ -55,6 +55,13 @@ public sealed class ContainerDnsTests(ImageApiFixture fixture) : IClassFixture<I
             Assert.Contains("nameserver 127.0.0.11\n", resolv + "\n");
             Assert.Contains("options ndots:0", resolv);
             Assert.DoesNotContain("nameserver 127.0.0.1\n", resolv + "\n");
+
+            // A container in client's namespace (container:client) asks the same resolver; --dns-search and
+            // --dns-option reach the file, the nameserver stays the resolver's and ndots:0 is added. (Busybox nslookup
+            // also asks the search domains' names, which test engines answer SERVFAIL, so it is run without one.)
+            Assert.Equal("nameserver 127.0.0.11\nsearch corp.test\noptions timeout:3 ndots:0", await Docker("run", "--rm",
+                "--network", "container:" + client, "--dns-search", "corp.test", "--dns-option", "timeout:3", Image, "cat", "/etc/resolv.conf"));
+            Assert.Contains($"Address: {webIp}", await Docker("run", "--rm", "--network", "container:" + client, Image, "busybox", "nslookup", web));
         }
         finally
         {
