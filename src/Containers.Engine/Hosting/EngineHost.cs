@@ -7,6 +7,7 @@ using Containers.Engine.Images;
 using Containers.Engine.Lifecycle;
 using Containers.Snapshots;
 using Containers.Engine.Networks;
+using Containers.Engine.Networks.Dns;
 using Containers.Engine.Networks.Firewall;
 using Containers.Engine.Networks.Ports;
 using Containers.Engine.Volumes;
@@ -60,7 +61,9 @@ public static class EngineHost
         var networks = new NetworkService(new NetworkStore(settings.DataRoot), events, bridges, endpoints);
         var firewall = new EngineFirewall(new FirewallTable(settings.Bridge), new PortMapper(), networks.FirewallBridges);
         networks.BridgesChanged += firewall.Sync;
-        var networking = new ContainerNetworking(networks, bridges, endpoints, firewall);
+        // The embedded DNS (127.0.0.11) of containers on user-defined networks; unknown names go to resolv-conf's servers.
+        using var embeddedDns = new EmbeddedDns(() => DnsUpstreams.FromFile(settings.ResolvConf));
+        var networking = new ContainerNetworking(networks, bridges, endpoints, firewall, new ContainerDns(embeddedDns, networks, endpoints));
         builder.Services.AddSingleton(networks);
         builder.Services.AddSingleton(networking);
         var containers = new ContainerStore(settings.DataRoot);

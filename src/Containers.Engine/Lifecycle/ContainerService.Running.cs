@@ -64,11 +64,13 @@ public sealed partial class ContainerService
                 r.NetworkSettings.Ports = ports;
             });
             WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
+            WriteResolvConf(record);
             pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
                 created =>
                 {
                     var wiring = System.Diagnostics.Stopwatch.GetTimestamp();
                     networking.Attach(record, created, endpoints);
+                    networking.StartDns(record, created);
                     if (endpoints.Count > 0)
                         log.LogDebug("container {Id}: network attached in {Milliseconds} ms", record.Id[..12],
                             System.Diagnostics.Stopwatch.GetElapsedTime(wiring).TotalMilliseconds.ToString("F1"));
@@ -396,6 +398,8 @@ public sealed partial class ContainerService
                     r.State.Health = StartingHealth(r);
                 });
                 adoptedEndpoints.AddRange(networking.Adopt(adopted));
+                try { networking.StartDns(adopted, adopted.State.Pid); }
+                catch (IOException e) { log.LogWarning("the embedded DNS of container {Id} did not start again: {Message}", record.Id, e.Message); }
                 Monitor(record.Id, tracker);
                 if (adopted.Status == ContainerStatus.Running) StartHealthMonitor(adopted);
                 continue;

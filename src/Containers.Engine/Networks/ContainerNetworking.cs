@@ -18,7 +18,8 @@ namespace Containers.Engine.Networks;
 /// network: published ports are reserved and their rules applied (<see cref="Publish"/>, after the addresses are
 /// known) and taken out at <see cref="Detach"/>; a restarted engine takes running containers' ports back (<see cref="Adopt"/>).
 /// </summary>
-public sealed class ContainerNetworking(NetworkService networks, Bridges bridges, Endpoints endpoints, EngineFirewall firewall)
+public sealed class ContainerNetworking(NetworkService networks, Bridges bridges, Endpoints endpoints, EngineFirewall firewall,
+    Dns.ContainerDns? dns = null)
 {
     public Endpoints Endpoints => endpoints;
 
@@ -181,6 +182,19 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         IpRoute.InNamespaceOf(pid, inside);
     }
 
+    /// <summary>Whether the container uses the embedded DNS (127.0.0.11): its network is a user-defined one.</summary>
+    public bool UsesEmbeddedDns(ContainerRecord record) =>
+        dns is not null && Dns.ContainerDns.Uses(record.HostConfig, record.NetworkSettings.Networks.Keys);
+
+    /// <summary>
+    /// Starts the embedded DNS in the namespace of the container's init <paramref name="pid"/> when it uses it: after
+    /// <see cref="Attach"/> at start, and for a container still running when the engine starts again.
+    /// </summary>
+    public void StartDns(ContainerRecord record, int pid)
+    {
+        if (UsesEmbeddedDns(record)) dns!.Start(record.Id, pid, record.HostConfig);
+    }
+
     /// <summary>
     /// THE step of a container's stop (its exit, a failed start, its removal) that concerns its network: every endpoint
     /// released. What else a stop must undo on the network (published ports, the embedded DNS) belongs here. Safe to
@@ -190,6 +204,7 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
     /// </summary>
     public void DetachAll(string containerId, bool namespaceDies = false)
     {
+        dns?.Stop(containerId); // its sockets are the engine's last hold on the namespace
         firewall.Unpublish(containerId);
         var released = endpoints.OfContainer(containerId).Select(e => endpoints.Release(e.NetworkId, containerId)).OfType<ContainerEndpoint>().ToList();
         if (!namespaceDies) DeleteVeths(released);

@@ -62,12 +62,17 @@ public sealed class EngineProcess : IAsyncDisposable
         System.IO.Directory.CreateDirectory(directory);
         var config = Path.Combine(directory, "daemon.json");
         if (!File.Exists(config)) File.WriteAllText(config, "{}");
+        // The engine's resolv.conf names only a loopback server, which the embedded DNS leaves out: a name no network
+        // knows gets SERVFAIL, and no test's query is ever sent to a resolver outside the machine.
+        var resolvConf = Path.Combine(directory, "resolv.conf");
+        if (!File.Exists(resolvConf)) File.WriteAllText(resolvConf, "nameserver 127.0.0.1\n");
         var args = new List<string>
         {
             "--data-root", Path.Combine(directory, "data"),
             "--exec-root", Path.Combine(directory, "exec"),
             "--config-file", config,
             "--bridge", BridgeName(directory),
+            "--resolv-conf", resolvConf,
         };
         if (withSocket) args.InsertRange(0, ["-H", "unix://" + Path.Combine(directory, "engine.sock")]);
         return args;
