@@ -125,6 +125,39 @@ Describe 'Containers on networks' {
     }
 }
 
+Describe 'Published ports' {
+    AfterEach {
+        Remove-Container 'pnet-pub*' -Force -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'publishes a port on loopback that the host reaches, and Get-Container shows it' {
+        $port = Get-Random -Minimum 20000 -Maximum 30000
+        Invoke-ContainerImage $Registry.Image -Name pnet-pub1 -Detach -HostName published -Publish "127.0.0.1:${port}:8080" -- busybox httpd -f -p 8080 -h /etc | Out-Null
+        $container = Get-Container pnet-pub1
+        $container.Ports | Should -Be "127.0.0.1:$port->8080/tcp"
+        ($container | Out-String -Width 250) | Should -Match ([regex]::Escape("127.0.0.1:$port->8080/tcp"))
+        $http = [System.Net.Http.HttpClient]::new()
+        $body = $null
+        foreach ($i in 1..50) {
+            try { $body = $http.GetStringAsync("http://127.0.0.1:$port/hostname").GetAwaiter().GetResult(); break } catch { Start-Sleep -Milliseconds 100 }
+        }
+        $http.Dispose()
+        $body | Should -Be "published`n"
+    }
+
+    It 'lets the engine choose the host port of -Publish 8080' {
+        Invoke-ContainerImage $Registry.Image -Name pnet-pub2 -Detach -Publish 8080 -- busybox httpd -f -p 8080 -h /etc | Out-Null
+        (Get-Container pnet-pub2).Ports | Should -Match '^0\.0\.0\.0:\d+->8080/tcp$'
+    }
+
+    It 'reports a host port another container holds' {
+        $port = Get-Random -Minimum 30001 -Maximum 32000
+        Invoke-ContainerImage $Registry.Image -Name pnet-pub3 -Detach -Publish "${port}:8080" -- busybox httpd -f -p 8080 | Out-Null
+        { Invoke-ContainerImage $Registry.Image -Name pnet-pub4 -Detach -Publish "${port}:8080" -ErrorAction Stop -- busybox httpd -f -p 8080 } |
+            Should -Throw "*port is already allocated*"
+    }
+}
+
 Describe 'Network parameters of New-Container' {
     It 'rejects a -Publish that is not in docker run''s syntax, naming the part' {
         { New-Container $Registry.Image -Publish '80:abc' -ErrorAction Stop } | Should -Throw '*invalid containerPort: abc*'
