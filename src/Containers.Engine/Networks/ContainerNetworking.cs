@@ -144,6 +144,8 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         if (UsesEmbeddedDns(record)) dns!.Start(record.Id, pid, record.HostConfig);
     }
 
+    public bool DnsRunning(string containerId) => dns?.IsRunning(containerId) == true;
+
     /// <summary>Releases every endpoint of the container and deletes their veths (gone already when its namespace died);
     /// its embedded DNS stops, closing the sockets that were the engine's last hold on that namespace.</summary>
     public void Detach(string containerId)

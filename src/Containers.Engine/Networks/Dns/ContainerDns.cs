@@ -38,6 +38,8 @@ public sealed class ContainerDns(EmbeddedDns dns, NetworkService networks, Endpo
 
     public void Stop(string containerId) => dns.Stop(containerId);
 
+    public bool IsRunning(string containerId) => dns.IsRunning(containerId);
+
     /// <summary>The container's user-defined networks, in the order of its interfaces (eth0 first).</summary>
     private IEnumerable<(ContainerEndpoint Endpoint, Network Network)> NetworksOf(string containerId)
     {
