@@ -23,15 +23,8 @@ trap cleanup EXIT
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the figures are only comparable side by side)"
 busybox_in_registry "$work"
 "$REPO_ROOT/bench/pull/fresh-engine.sh" ours "$work" "$port"
-# dockerd with its bridge network (a bridge and subnet of its own, so it meets neither docker0 nor our engine's) and
-# its userland proxy, but no iptables rules.
-mkdir -p "$work/dockerd"
-setsid dockerd -H "unix://$work/dockerd/engine.sock" --data-root "$work/dockerd/data" --exec-root "$work/dockerd/exec" \
-  --pidfile "$work/dockerd/dockerd.pid" --insecure-registry "127.0.0.1:$port" --bip 10.254.253.1/24 --iptables=false \
-  --ip-masq=false --storage-driver=overlay2 --containerd-namespace bench --containerd-plugins-namespace bench-plugins \
-  >"$work/dockerd/log" 2>&1 < /dev/null &
-echo $! >"$work/dockerd/pid"
-wait_for_socket "$work/dockerd/engine.sock" 60
+# dockerd with its bridge network and its userland proxy, but no iptables rules.
+start_dockerd_with_bridge "$work" "$port"
 
 declare -A host_port rps
 web='mkdir -p /www && echo hello >/www/index.html && exec httpd -f -p 8080 -h /www'

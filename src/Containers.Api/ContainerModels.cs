@@ -384,6 +384,8 @@ public sealed class ContainerSummary
     /// <summary>Human text: "Up 5 minutes", "Exited (0) 2 seconds ago", "Created".</summary>
     public string Status { get; set; } = "";
     public HostConfigSummary HostConfig { get; set; } = new();
+    /// <summary>The container's networks (<c>docker ps --format {{.Networks}}</c>), as inspect's Networks map.</summary>
+    public NetworkSettingsSummary NetworkSettings { get; set; } = new();
     public List<MountPoint> Mounts { get; set; } = [];
 }
 
@@ -396,6 +398,12 @@ public sealed class Port
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? PublicPort { get; set; }
     public string Type { get; set; } = "";
+}
+
+/// <summary>NetworkSettings of a container list row: only the Networks map.</summary>
+public sealed class NetworkSettingsSummary
+{
+    public Dictionary<string, EndpointSettings> Networks { get; set; } = [];
 }
 
 public sealed class HostConfigSummary

@@ -80,6 +80,51 @@ Describe 'Remove-ContainerNetwork' {
     }
 }
 
+Describe 'Containers on networks' {
+    BeforeAll {
+        New-ContainerNetwork pester-app | Out-Null
+        New-ContainerNetwork pester-other | Out-Null
+        # busybox httpd serving the container's /etc: GET /hostname answers the container's host name.
+        Invoke-ContainerImage $Registry.Image -Name pnet-web -Detach -Network pester-app -NetworkAlias www -HostName webhost -- busybox httpd -f -p 8080 -h /etc | Out-Null
+        Invoke-ContainerImage $Registry.Image -Name pnet-idle -Detach -- sh -c 'while true; do sleep 1; done' | Out-Null
+    }
+
+    AfterAll {
+        Remove-Container pnet-web, pnet-idle -Force -Confirm:$false -ErrorAction SilentlyContinue
+        Remove-ContainerNetwork pester-app, pester-other -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'lists a running container under its network with its address' {
+        $endpoint = (Get-ContainerNetwork pester-app).Containers.Values | Where-Object Name -eq 'pnet-web'
+        $endpoint | Should -Not -BeNullOrEmpty
+        $subnet = (Get-ContainerNetwork pester-app).IPAM.Config[0].Subnet
+        $prefix = $subnet.Split('.')[0..1] -join '.'
+        $endpoint.IPv4Address | Should -BeLike "$prefix.*/*"
+    }
+
+    It 'lets another container on the network reach it by address' {
+        $address = ((Get-ContainerNetwork pester-app).Containers.Values | Where-Object Name -eq 'pnet-web').IPv4Address.Split('/')[0]
+        Invoke-ContainerImage $Registry.Image -Network pester-app -Remove -- busybox wget -qO- "http://${address}:8080/hostname" | Should -Be 'webhost'
+    }
+
+    It 'connects a running container to a network and disconnects it' {
+        Connect-ContainerNetwork pnet-idle -Network pester-other -PassThru | Select-Object -ExpandProperty Name | Should -Be 'pnet-idle'
+        ((Get-ContainerNetwork pester-other).Containers.Values).Name | Should -Contain 'pnet-idle'
+        $links = Invoke-ContainerCommand pnet-idle -- busybox ip -o link
+        ($links | Where-Object { $_ -match ': eth1[@:]' }) | Should -Not -BeNullOrEmpty
+        Get-Container pnet-idle | Disconnect-ContainerNetwork -Network pester-other -Confirm:$false
+        (Get-ContainerNetwork pester-other).Containers.Count | Should -Be 0
+        ((Invoke-ContainerCommand pnet-idle -- busybox ip -o link) | Where-Object { $_ -match ': eth1[@:]' }) | Should -BeNullOrEmpty
+    }
+
+    It 'does not remove a network a running container uses' {
+        Remove-ContainerNetwork pester-app -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'NetworkConflict*'
+        $failures[0].Exception.Message | Should -BeLike '*has active endpoints*'
+        Get-ContainerNetwork pester-app | Should -Not -BeNullOrEmpty
+    }
+}
+
 Describe 'Network parameters of New-Container' {
     It 'rejects a -Publish that is not in docker run''s syntax, naming the part' {
         { New-Container $Registry.Image -Publish '80:abc' -ErrorAction Stop } | Should -Throw '*invalid containerPort: abc*'

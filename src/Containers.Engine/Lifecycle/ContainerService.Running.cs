@@ -57,18 +57,28 @@ public sealed partial class ContainerService
                 ? NetworkNamespaceOf(record.HostConfig.NetworkMode["container:".Length..])
                 : null;
             var endpoints = networking.Allocate(record);
-            record = store.Update(record.Id, r => EndpointView.Record(r, endpoints));
+            var ports = networking.Publish(record, endpoints);
+            record = store.Update(record.Id, r =>
+            {
+                EndpointView.Record(r, endpoints);
+                r.NetworkSettings.Ports = ports;
+            });
             WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
             WriteResolvConf(record);
-            pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace, created =>
-            {
-                networking.Attach(created, endpoints);
-                networking.StartDns(record, created);
-            }));
+            pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
+                created =>
+                {
+                    var wiring = System.Diagnostics.Stopwatch.GetTimestamp();
+                    networking.Attach(record, created, endpoints);
+                    networking.StartDns(record, created);
+                    if (endpoints.Count > 0)
+                        log.LogDebug("container {Id}: network attached in {Milliseconds} ms", record.Id[..12],
+                            System.Diagnostics.Stopwatch.GetElapsedTime(wiring).TotalMilliseconds.ToString("F1"));
+                }));
         }
         catch (Exception e)
         {
-            networking.Detach(record.Id);
+            networking.DetachAll(record.Id);
             store.Update(record.Id, EndpointView.Clear);
             if (e is DomainException)
             {
@@ -95,6 +105,11 @@ public sealed partial class ContainerService
         Monitor(record.Id, tracker);
         StartHealthMonitor(record);
     }
+
+    /// <summary>Whether a running container uses this one's network namespace (network mode container:X).</summary>
+    private bool SharesItsNetwork(ContainerRecord record) => store.List().Any(r => r.Status.IsRunning
+        && NetworkModes.IsContainer(r.HostConfig.NetworkMode)
+        && store.TryGet(r.HostConfig.NetworkMode[NetworkModes.ContainerPrefix.Length..])?.Id == record.Id);
 
     /// <summary>A start that failed: State.Error says why, attaches end, and (as dockerd) an AutoRemove container goes.</summary>
     private void FailStart(ContainerRecord record, ContainerTracker tracker, string error, int exitCode)
@@ -139,7 +154,7 @@ public sealed partial class ContainerService
             if (store.TryGet(id) is not { } record) return;
             try { runner.Cleanup(id); }
             catch (Exception e) { log.LogWarning("cleaning up after container {Id} failed: {Message}", id, e.Message); }
-            try { networking.Detach(id); }
+            try { networking.DetachAll(id, namespaceDies: !SharesItsNetwork(record)); }
             catch (IOException e) { log.LogWarning("detaching container {Id} from its networks failed: {Message}", id, e.Message); }
             var startedAt = ContainerViews.ParseTime(record.State.StartedAt);
             var finished = new DateTimeOffset(DateTime.SpecifyKind(exit.FinishedAt, DateTimeKind.Utc));
@@ -406,6 +421,9 @@ public sealed partial class ContainerService
         }
         try { networking.Reattach(adoptedEndpoints); }
         catch (IOException e) { log.LogWarning("putting running containers back on their bridges failed: {Message}", e.Message); }
+        // The firewall table as this engine's state has it (whatever a crashed engine left is replaced), adopted ports included.
+        try { networking.Firewall.Sync(); }
+        catch (IOException e) { log.LogWarning("applying the firewall rules failed: {Message}", e.Message); }
         foreach (var id in toStart)
         {
             try { await StartAsync(id); }

@@ -31,6 +31,8 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         var (config, path, args) = ContainerConfigMerger.Merge(request, image.Config.Config, request.Image!, id);
         var host = request.HostConfig ?? new HostConfig();
         if (host.NetworkMode.Length == 0) host.NetworkMode = "default";
+        // As dockerd: in host mode the container is named as the host unless told otherwise.
+        if (host.NetworkMode == "host" && string.IsNullOrEmpty(request.Hostname)) config.Hostname = Environment.MachineName;
         Resources.ResourceRules.ApplyCreateDefaults(host);
         // As dockerd: the container's own log-opts win; the daemon's driver and options fill what it left empty.
         if (host.LogConfig.Type.Length == 0)
@@ -134,7 +136,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     {
         StopHealthMonitor(record.Id);
         runner.Cleanup(record.Id);
-        networking.Detach(record.Id);
+        networking.DetachAll(record.Id);
         CrashPoint.Reach("rm-cleaned");
         runner.RemoveOutput(record.Id);
         // The record goes first: a crash before the snapshot's removal leaves an orphan that RestoreAsync removes,

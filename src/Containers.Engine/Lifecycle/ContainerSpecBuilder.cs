@@ -83,7 +83,7 @@ public static class ContainerSpecBuilder
         if (networkMode.StartsWith("container:", StringComparison.Ordinal))
             namespaces.Add(new NamespaceSpec { Type = "network", Path = networkNamespacePath ?? throw new ArgumentException("container network mode needs the other container's namespace") });
         else if (networkMode != "host")
-            namespaces.Add(new NamespaceSpec { Type = "network" }); // none, and (until bridges exist) the default: loopback only
+            namespaces.Add(new NamespaceSpec { Type = "network" }); // none: loopback only; bridge networks: their veths are added between create and start
         return namespaces;
     }
 

@@ -1,8 +1,11 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Containers.Api;
 using Containers.Engine.Errors;
 using Containers.Engine.Lifecycle;
+using Containers.Engine.Networks.Firewall;
+using Containers.Engine.Networks.Ports;
 
 namespace Containers.Engine.Networks;
 
@@ -12,15 +15,23 @@ namespace Containers.Engine.Networks;
 /// start (<see cref="Attach"/>: a veth per network, its host end on the network's bridge, its container end moved
 /// into the init's namespace as eth0, eth1, …, addressed, with the default route via the first network's gateway),
 /// and released when it stops (<see cref="Detach"/>). The one place for what a container's start and stop do to the
-/// network, so published ports and the embedded DNS hook in here.
+/// network: published ports are reserved and their rules applied (<see cref="Publish"/>, after the addresses are
+/// known) and taken out at <see cref="Detach"/>; a restarted engine takes running containers' ports back (<see cref="Adopt"/>).
 /// </summary>
-public sealed class ContainerNetworking(NetworkService networks, Bridges bridges, Endpoints endpoints, Dns.ContainerDns? dns = null)
+public sealed class ContainerNetworking(NetworkService networks, Bridges bridges, Endpoints endpoints, EngineFirewall firewall,
+    Dns.ContainerDns? dns = null)
 {
     public Endpoints Endpoints => endpoints;
 
     public Bridges Bridges => bridges;
 
     public NetworkService Networks => networks;
+
+    /// <summary>The embedded DNS's lookup for a container: a name's addresses on its user-defined networks.</summary>
+    public Func<string, IReadOnlyList<System.Net.IPAddress>> LookupFor(string containerId) =>
+        name => endpoints.LookupFor(containerId, name, networkId => networks.TryFind(networkId) is { } n && !NetworkModes.IsPredefined(n.Name));
+
+    public EngineFirewall Firewall => firewall;
 
     /// <summary>The default bridge's gateway, what --add-host's "host-gateway" stands for.</summary>
     public string? DefaultGateway() => NetworkPool.Of(networks.Find("bridge")) is { } pool ? Ipam.Format(pool.Gateway) : null;
@@ -97,6 +108,30 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         }
     }
 
+    /// <summary>
+    /// Publishes a starting container's ports (its PortBindings, and with -P its exposed ports) on its first bridge
+    /// endpoint, as dockerd publishes them on the endpoint that gives the container its gateway; the NetworkSettings.Ports
+    /// inspect shows (an exposed port without a binding as null). A port that cannot be had fails the start in dockerd's
+    /// words, holding nothing.
+    /// </summary>
+    public Dictionary<string, List<PortBinding>?> Publish(ContainerRecord record, IReadOnlyList<ContainerEndpoint> started)
+    {
+        if (started.Count == 0) return [];
+        var first = started[0];
+        try
+        {
+            var mappings = firewall.Publish(record.Id, record.HostConfig, record.Config.ExposedPorts, AddressOf(first),
+                bridges.NameOf(networks.Find(first.NetworkId)));
+            return PortViews.Settings(mappings, record.Config.ExposedPorts);
+        }
+        catch (PortMappingException e)
+        {
+            throw e.ForEndpoint(record.Name, first.EndpointId);
+        }
+    }
+
+    private static IPAddress AddressOf(ContainerEndpoint endpoint) => IPAddress.Parse(Ipam.Format(endpoint.Address));
+
     private ContainerEndpoint AllocateOn(ContainerRecord record, Network network, EndpointSettings settings, string interfaceName)
     {
         var pool = NetworkPool.Of(network) ?? throw new InvalidParameterException($"network {network.Name} has no IPv4 pool");
@@ -109,20 +144,36 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
     }
 
     /// <summary>
-    /// Wires allocated endpoints into the namespace of <paramref name="pid"/> (a container's init between create and
-    /// start): one <c>ip -batch</c> on the host (veth pairs, host ends on their bridges) and one inside (addresses,
-    /// up, the default route via the first endpoint's gateway, which <paramref name="defaultRoute"/> false leaves out).
+    /// THE step of a container's start that concerns its network, between the runtime's create and start (the init
+    /// <paramref name="pid"/> exists in its new namespace and has not exec'd): its allocated endpoints are wired in.
+    /// What else a start needs on the network (published ports, the embedded DNS) belongs here, after the wiring;
+    /// an exception fails the start and <see cref="DetachAll"/> undoes it.
     /// </summary>
-    public void Attach(int pid, IReadOnlyList<ContainerEndpoint> attached, bool defaultRoute = true)
+    public void Attach(ContainerRecord record, int pid, IReadOnlyList<ContainerEndpoint> attached)
+    {
+        Wire(pid, attached, defaultRoute: true);
+    }
+
+    /// <summary>
+    /// Wires endpoints into the namespace of <paramref name="pid"/>: one <c>ip -batch</c> on the host (veth pairs, host
+    /// ends on their bridges) and one inside (addresses, up, the default route via the first endpoint's gateway, which
+    /// <paramref name="defaultRoute"/> false leaves out).
+    /// </summary>
+    private void Wire(int pid, IReadOnlyList<ContainerEndpoint> attached, bool defaultRoute)
     {
         if (attached.Count == 0) return;
         var host = new List<string>();
         var inside = new List<string> { "link set lo up" };
         foreach (var e in attached)
         {
-            var bridge = bridges.NameOf(networks.Find(e.NetworkId));
+            var network = networks.Find(e.NetworkId);
+            var bridge = bridges.NameOf(network);
+            if (!IpRoute.LinkExists(bridge)) bridges.Ensure([network]); // deleted behind the engine's back
+            if (IpRoute.LinkExists(e.HostVeth)) host.Add($"link del {e.HostVeth}"); // the last run's, its namespace still going
             host.Add($"link add name {e.HostVeth} mtu 1500 type veth peer name {e.Interface} address {e.MacAddress} netns {pid}");
             host.Add($"link set {e.HostVeth} master {bridge} up");
+            // Hairpin, as dockerd without its userland proxy: the container reaches its own published ports.
+            host.Add($"link set {e.HostVeth} type bridge_slave hairpin on");
             inside.Add($"addr add {Ipam.Format(e.Address)}/{e.PrefixLength} dev {e.Interface}");
             inside.Add($"link set {e.Interface} up");
         }
@@ -146,13 +197,19 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
 
     public bool DnsRunning(string containerId) => dns?.IsRunning(containerId) == true;
 
-    /// <summary>Releases every endpoint of the container and deletes their veths (gone already when its namespace died);
-    /// its embedded DNS stops, closing the sockets that were the engine's last hold on that namespace.</summary>
-    public void Detach(string containerId)
+    /// <summary>
+    /// THE step of a container's stop (its exit, a failed start, its removal) that concerns its network: every endpoint
+    /// released. What else a stop must undo on the network (published ports, the embedded DNS) belongs here. Safe to
+    /// call more than once. The veths are deleted unless <paramref name="namespaceDies"/>: when nothing else holds the
+    /// container's namespace (no container:X sharer runs) the kernel deletes them with it, which spares the stop the
+    /// ~25 ms a synchronous veth deletion costs (a start that finds one still there deletes it first).
+    /// </summary>
+    public void DetachAll(string containerId, bool namespaceDies = false)
     {
-        dns?.Stop(containerId);
+        dns?.Stop(containerId); // its sockets are the engine's last hold on the namespace
+        firewall.Unpublish(containerId);
         var released = endpoints.OfContainer(containerId).Select(e => endpoints.Release(e.NetworkId, containerId)).OfType<ContainerEndpoint>().ToList();
-        DeleteVeths(released);
+        if (!namespaceDies) DeleteVeths(released);
     }
 
     /// <summary>Releases one endpoint (disconnect) and deletes its veth: the interface leaves the container at once.</summary>
@@ -171,7 +228,7 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         var endpoint = AllocateOn(record, network, settings, name);
         try
         {
-            Attach(pid, [endpoint], defaultRoute: used.Count == 0);
+            Wire(pid, [endpoint], defaultRoute: used.Count == 0);
         }
         catch
         {
@@ -193,6 +250,12 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
                 Ipam.TryParseAddress(settings.Gateway) ?? 0, settings.MacAddress, interfaceName, HostVethName(record.Id, settings.NetworkID),
                 [.. settings.Aliases ?? []]);
             if (endpoints.Adopt(endpoint)) adopted.Add(endpoint);
+        }
+        if (adopted.Count > 0 && record.NetworkSettings.Ports.Values.Any(b => b is { Count: > 0 }))
+        {
+            var first = adopted.FirstOrDefault(e => e.Interface == "eth0") ?? adopted[0];
+            if (networks.TryFind(first.NetworkId) is { } network)
+                firewall.Restore(record.Id, record.NetworkSettings.Ports, AddressOf(first), bridges.NameOf(network));
         }
         return adopted;
     }

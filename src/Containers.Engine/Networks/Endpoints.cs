@@ -110,6 +110,17 @@ public sealed class Endpoints
         }
     }
 
+    /// <summary>
+    /// What a name means to one container (the embedded DNS's lookup for it): its addresses on the user-defined networks
+    /// the container is on (the default bridge has no names, as in dockerd), in no particular order.
+    /// </summary>
+    public IReadOnlyList<IPAddress> LookupFor(string containerId, string name, Func<string, bool> isUserDefined)
+    {
+        lock (_gate)
+            return _byNetwork.Where(n => n.Value.ContainsKey(containerId) && isUserDefined(n.Key))
+                .SelectMany(n => n.Value.Values.Where(e => Answers(e, name)).Select(e => e.IPAddress)).Distinct().ToList();
+    }
+
     private static bool Answers(ContainerEndpoint e, string name) =>
         string.Equals(e.ContainerName, name, StringComparison.OrdinalIgnoreCase)
         || e.Aliases.Any(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase))

@@ -3,6 +3,7 @@ using Containers.Engine.Errors;
 using Containers.Engine.Events;
 using Containers.Engine.Filtering;
 using Containers.Engine.Lifecycle;
+using Containers.Engine.Networks.Firewall;
 
 namespace Containers.Engine.Networks;
 
@@ -45,7 +46,7 @@ public sealed class NetworkService
         using (HostNetworkLock.Acquire())
         {
             EnsurePredefined();
-            RepickDefaultSubnet();
+            ReconcileDefaultBridge();
             _bridges.Ensure(_store.List());
         }
     }
@@ -68,6 +69,13 @@ public sealed class NetworkService
     /// <summary>The Linux bridge of a network.</summary>
     public string BridgeOf(Network network) => _bridges.NameOf(network);
 
+    /// <summary>Raised after a network's bridge was made or removed (create, rm, prune): the firewall follows.</summary>
+    public event Action? BridgesChanged;
+
+    /// <summary>The bridge networks as the firewall sees them.</summary>
+    public IReadOnlyList<FirewallBridge> FirewallBridges() =>
+        _store.List().Where(n => n.Driver == BridgeDriver).Select(n => FirewallBridge.Of(n, _bridges.NameOf(n))).OfType<FirewallBridge>().ToList();
+
     /// <summary>A clean engine stop (not live-restore): the bridges go; the next start makes them again.</summary>
     public void RemoveBridges() => _bridges.Remove(_store.List());
 
@@ -87,19 +95,23 @@ public sealed class NetworkService
     }
 
     /// <summary>
-    /// The default bridge's subnet was picked when its record was made; while the engine was stopped (its bridge gone)
-    /// another engine may have taken it. Then, with no container on it, it gets a free one again.
+    /// The default bridge's record as this start's settings have it: its bridge's name (the setting may have changed),
+    /// and its subnet, picked when the record was made — while the engine was stopped (its bridge gone) another engine
+    /// may have taken it; then it gets a free one again (containers are given addresses at their start).
     /// </summary>
-    private void RepickDefaultSubnet()
+    private void ReconcileDefaultBridge()
     {
         var network = _store.List().First(n => n.Name == "bridge");
-        if (NetworkPool.Of(network) is not { } pool) return;
+        var changed = network.Options.GetValueOrDefault(Bridges.NameOption) != _bridges.DefaultBridge;
+        network.Options[Bridges.NameOption] = _bridges.DefaultBridge;
         var own = _store.List().Select(_bridges.NameOf).ToHashSet(StringComparer.Ordinal);
         var foreign = Ipam.HostRoutes(exceptInterfaces: own);
-        if (!foreign.Any(pool.Subnet.Overlaps)) return;
-        var others = _store.List().Where(n => n.Id != network.Id).ToList();
-        network.IPAM.Config = Ipam.Allocate(null, TakenSubnets(others), foreign);
-        _store.Replace(network);
+        if (NetworkPool.Of(network) is { } pool && foreign.Any(pool.Subnet.Overlaps))
+        {
+            network.IPAM.Config = Ipam.Allocate(null, TakenSubnets(_store.List().Where(n => n.Id != network.Id)), foreign);
+            changed = true;
+        }
+        if (changed) _store.Replace(network);
     }
 
     public List<Network> List(FilterArgs filters) => ListStored(filters).Select(WithContainers).ToList();
@@ -159,6 +171,7 @@ public sealed class NetworkService
             _store.Remove(network.Id);
             throw new InvalidParameterException($"failed to create network {name}: {e.Message}");
         }
+        BridgesChanged?.Invoke();
         Publish("create", network);
         return new NetworkCreateResponse { Id = network.Id };
     }
@@ -172,6 +185,7 @@ public sealed class NetworkService
             throw new ConflictException($"error while removing network: network {network.Name} id {network.Id} has active endpoints");
         if (!_store.Remove(network.Id)) throw new NotFoundException($"network {idOrName} not found");
         _bridges.Remove([network]);
+        BridgesChanged?.Invoke();
         Publish("destroy", network);
     }
 
@@ -190,6 +204,7 @@ public sealed class NetworkService
             Publish("destroy", network);
             result.NetworksDeleted.Add(network.Name);
         }
+        if (result.NetworksDeleted.Count > 0) BridgesChanged?.Invoke();
         _events.Publish(EventTypes.Network, "prune", "", new Dictionary<string, string> { ["reclaimed"] = "0" });
         return result;
     }

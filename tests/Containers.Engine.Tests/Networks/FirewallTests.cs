@@ -13,7 +13,7 @@ namespace Containers.Engine.Tests.Networks;
 /// </summary>
 public sealed class FirewallTests : IDisposable
 {
-    private readonly Firewall _firewall = new(TestBridge.UniqueName("ct"));
+    private readonly FirewallTable _firewall = new(TestBridge.UniqueName("ct"));
     private readonly PortMapper _ports = new();
     private readonly List<IDisposable> _owned = [];
 
@@ -34,15 +34,6 @@ public sealed class FirewallTests : IDisposable
     private static FirewallBridge Describe(TestBridge bridge, bool isInternal = false) =>
         new(bridge.Name, Ipv4Prefix.TryParse(bridge.Subnet)!.Value, Internal: isInternal);
 
-    /// <summary>A GET from the host (HttpClient, no proxy, 2 s at most); the body, or null when nothing answers.</summary>
-    private static async Task<string?> HostGetAsync(string url)
-    {
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
-        try { return await client.GetStringAsync(url); }
-        catch (HttpRequestException) { return null; }
-        catch (TaskCanceledException) { return null; }
-    }
-
     private string ListTable() => ProcessRunner.Run("nft", "list", "table", "ip", _firewall.Table);
 
     private bool TableExists() => ProcessRunner.RunAsync("nft", ["list", "table", "ip", _firewall.Table]).GetAwaiter().GetResult().ExitCode == 0;
@@ -60,14 +51,14 @@ public sealed class FirewallTests : IDisposable
 
         _firewall.Apply(new FirewallState([Describe(bridge)], _ports.Mappings));
 
-        Assert.Equal("published-" + web.Name, await HostGetAsync($"http://127.0.0.1:{loopback.HostPort}/"));
-        Assert.Equal("published-" + web.Name, await HostGetAsync($"http://127.0.0.1:{any.HostPort}/"));
+        Assert.Equal("published-" + web.Name, await HostNetwork.TryGetAsync("127.0.0.1", loopback.HostPort));
+        Assert.Equal("published-" + web.Name, await HostNetwork.TryGetAsync("127.0.0.1", any.HostPort));
         Assert.Equal("1", File.ReadAllText($"/proc/sys/net/ipv4/conf/{bridge.Name}/route_localnet").Trim());
 
         _ports.Unmap("c1");
         _firewall.Apply(new FirewallState([Describe(bridge)], _ports.Mappings));
-        Assert.Null(await HostGetAsync($"http://127.0.0.1:{loopback.HostPort}/"));
-        Assert.Null(await HostGetAsync($"http://127.0.0.1:{any.HostPort}/"));
+        Assert.Null(await HostNetwork.TryGetAsync("127.0.0.1", loopback.HostPort));
+        Assert.Null(await HostNetwork.TryGetAsync("127.0.0.1", any.HostPort));
         Assert.DoesNotContain("dnat", ListTable());
     }
 
@@ -96,11 +87,11 @@ public sealed class FirewallTests : IDisposable
         Assert.False(TableExists());
 
         var mapping = Assert.Single(engine.Publish("c1", PortBindings.Publish(("8080/tcp", "127.0.0.1", "")), null, address, bridge.Name));
-        Assert.Equal("engine-" + web.Name, await HostGetAsync($"http://127.0.0.1:{mapping.HostPort}/"));
+        Assert.Equal("engine-" + web.Name, await HostNetwork.TryGetAsync("127.0.0.1", mapping.HostPort));
         Assert.Contains($"iifname \"{bridge.Name}\" oifname \"{bridge.Name}\" drop", ListTable());
 
         engine.Unpublish("c1");
-        Assert.Null(await HostGetAsync($"http://127.0.0.1:{mapping.HostPort}/"));
+        Assert.Null(await HostNetwork.TryGetAsync("127.0.0.1", mapping.HostPort));
         Assert.DoesNotContain("dnat", ListTable());
         engine.Remove();
         Assert.False(TableExists());
@@ -115,8 +106,8 @@ public sealed class FirewallTests : IDisposable
         var mapping = Assert.Single(_ports.Map("c1", PortBindings.Publish(("8080/tcp", "127.0.0.2", "")), null, IPAddress.Parse(web.Address), bridge.Name));
         _firewall.Apply(new FirewallState([Describe(bridge)], _ports.Mappings));
 
-        Assert.Equal("only-127.0.0.2", await HostGetAsync($"http://127.0.0.2:{mapping.HostPort}/"));
-        Assert.Null(await HostGetAsync($"http://127.0.0.1:{mapping.HostPort}/"));
+        Assert.Equal("only-127.0.0.2", await HostNetwork.TryGetAsync("127.0.0.2", mapping.HostPort));
+        Assert.Null(await HostNetwork.TryGetAsync("127.0.0.1", mapping.HostPort));
     }
 
     [Fact]

@@ -38,13 +38,27 @@ public sealed class NetworkCleanupTests(ImageApiFixture fixture) : IClassFixture
         Assert.Single(await HostNetwork.PortsOfAsync("br-" + network[..12]));
 
         await cli.Ok("rm", "-f", a, b);
-        Assert.Empty(await HostNetwork.PortsOfAsync(EngineProcess.BridgeName(engine.Directory)));
-        Assert.Empty(await HostNetwork.PortsOfAsync("br-" + network[..12]));
+        await HostNetwork.WaitForPortsAsync(EngineProcess.BridgeName(engine.Directory), 0);
+        await HostNetwork.WaitForPortsAsync("br-" + network[..12], 0);
         Assert.Equal(0, await engine.StopAsync());
 
         Assert.Empty(await OurLinks(engine, network));
         var addresses = await HostNetwork.AddressesAsync();
         Assert.All(gateways, g => Assert.DoesNotContain($"inet {g}/", addresses));
+    }
+
+    [Fact]
+    public async Task A_changed_bridge_setting_takes_effect_at_the_next_start()
+    {
+        using var directory = new TempDirectory();
+        await (await EngineProcess.StartInAsync(directory.Path, [])).DisposeAsync();
+        var other = "ct" + Guid.NewGuid().ToString("N")[..8];
+        await using var engine = await EngineProcess.StartInAsync(directory.Path, ["--bridge", other]);
+        Assert.Equal(other, await new EngineDocker(engine).Ok("network", "inspect", "bridge", "--format", "{{index .Options \"com.docker.network.bridge.name\"}}"));
+        Assert.True(Directory.Exists("/sys/class/net/" + other));
+        Assert.False(Directory.Exists("/sys/class/net/" + EngineProcess.BridgeName(directory.Path)));
+        Assert.Equal(0, await engine.StopAsync());
+        Assert.False(Directory.Exists("/sys/class/net/" + other));
     }
 
     [Fact]

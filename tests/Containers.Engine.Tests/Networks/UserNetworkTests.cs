@@ -113,6 +113,7 @@ public sealed class UserNetworkTests(ImageApiFixture fixture) : IClassFixture<Im
         Assert.Equal("lo", await Cli.Ok("run", "--rm", "--network", "none", Image, "ls", "/sys/class/net"));
         var bridge = EngineProcess.BridgeName(fixture.Engine.Directory);
         Assert.Contains(bridge, (await Cli.Ok("run", "--rm", "--network", "host", Image, "ls", "/sys/class/net")).Split('\n'));
+        Assert.Equal(Environment.MachineName, await Cli.Ok("run", "--rm", "--network", "host", Image, "busybox", "hostname"));
 
         var web = DockerCli.UniqueName("web");
         await Cli.Ok("run", "-d", "--name", web, Image, "busybox", "httpd", "-f", "-p", "8080", "-h", "/etc");

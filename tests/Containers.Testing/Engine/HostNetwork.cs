@@ -17,6 +17,11 @@ public static class HostNetwork
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(": ")[1].Split('@')[0]).ToList();
     }
 
+    /// <summary>Waits until <paramref name="bridge"/> has <paramref name="count"/> veths: a stopped container's goes with its
+    /// namespace, which the kernel tears down a moment after the container's last process.</summary>
+    public static Task WaitForPortsAsync(string bridge, int count) =>
+        Poll.UntilAsync(async () => (await PortsOfAsync(bridge)).Count == count, $"{count} veths on {bridge}");
+
     /// <summary>GET http://ADDRESS:PORT/PATH from the host, retried until the server answers (it may still be starting).</summary>
     public static async Task<string> GetAsync(string address, int port, string path, int seconds = 20)
     {
@@ -27,6 +32,23 @@ public static class HostNetwork
             try { return await http.GetStringAsync($"http://{address}:{port}/{path}"); }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline) { await Task.Delay(100); }
         }
+    }
+
+    /// <summary>One GET of http://ADDRESS:PORT/PATH from the host (no proxy, 2 s at most); the body, or null when nothing answers.</summary>
+    public static async Task<string?> TryGetAsync(string address, int port, string path = "")
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
+        try { return await http.GetStringAsync($"http://{address}:{port}/{path}"); }
+        catch (HttpRequestException) { return null; }
+        catch (TaskCanceledException) { return null; }
+    }
+
+    /// <summary>A port of the host's loopback that is free now (the kernel's choice for port 0).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<string> IpAsync(params string[] arguments)

@@ -11,7 +11,7 @@ namespace Containers.Engine.Networks.Firewall;
 /// and stop. A container's ports are reserved (<see cref="PortMapper"/>) before its rules exist, and a start whose
 /// ports or rules cannot be had keeps neither.
 /// </summary>
-public sealed class EngineFirewall(Firewall firewall, PortMapper ports, Func<IReadOnlyList<FirewallBridge>> bridges)
+public sealed class EngineFirewall(FirewallTable firewall, PortMapper ports, Func<IReadOnlyList<FirewallBridge>> bridges)
 {
     private readonly Lock _gate = new();
 

@@ -14,7 +14,10 @@ public static class Nft
         };
         start.ArgumentList.Add("-f");
         start.ArgumentList.Add("-");
-        using var nft = Process.Start(start) ?? throw new IOException("cannot run nft");
+        Process? started;
+        try { started = Process.Start(start); }
+        catch (System.ComponentModel.Win32Exception e) { throw new IOException($"cannot run nft: {e.Message}", e); }
+        using var nft = started ?? throw new IOException("cannot run nft");
         var errors = nft.StandardError.ReadToEndAsync();
         var output = nft.StandardOutput.ReadToEndAsync();
         nft.StandardInput.Write(script);

@@ -4,12 +4,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Containers.Api;
+using Containers.Engine.Errors;
 using Containers.Interop;
 
 namespace Containers.Engine.Networks.Ports;
 
-/// <summary>A published port that cannot be had, in dockerd's words (a 500, as dockerd answers it).</summary>
-public sealed class PortMappingException(string message) : Exception(message)
+/// <summary>A published port that cannot be had, in dockerd's words (a 500, as dockerd answers it: no errdefs kind maps it).</summary>
+public sealed class PortMappingException(string message) : DomainException(message)
 {
     /// <summary>The error as dockerd words it at container start, naming the endpoint (the container's name and endpoint ID).</summary>
     public PortMappingException ForEndpoint(string name, string endpointId) =>

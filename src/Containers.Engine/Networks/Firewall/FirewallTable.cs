@@ -7,7 +7,7 @@ namespace Containers.Engine.Networks.Firewall;
 /// receive connections from the host's loopback (127.0.0.1 DNAT'd to a container). Calls are serialized, so the last
 /// state applied is the one in the kernel.
 /// </summary>
-public sealed class Firewall(string table, string procSys = "/proc/sys")
+public sealed class FirewallTable(string table, string procSys = "/proc/sys")
 {
     private readonly Lock _gate = new();
 
