@@ -25,12 +25,23 @@ public sealed partial class ContainerService
             ContainerEndpoint? endpoint = null;
             if (record.Status.IsRunning && record.State.Pid > 0)
                 endpoint = await Task.Run(() => networking.ConnectLive(record, network, settings, record.State.Pid));
-            store.Update(record.Id, r =>
+            var connected = store.Update(record.Id, r =>
             {
                 r.NetworkSettings.Networks[network.Name] = settings;
                 if (settings.MacAddress.Length > 0) r.Attachments[network.Id] = new NetworkAttachment { MacAddress = settings.MacAddress };
                 if (endpoint is not null) EndpointView.Record(r, [endpoint]);
             });
+            // As dockerd: a running container's first user-defined network brings the embedded DNS, and its resolv.conf
+            // (the same file, bind-mounted) names it from now on.
+            if (endpoint is not null && !networking.DnsRunning(record.Id) && networking.UsesEmbeddedDns(connected))
+            {
+                try
+                {
+                    networking.StartDns(connected, connected.State.Pid);
+                    WriteResolvConf(connected);
+                }
+                catch (IOException e) { log.LogWarning("the embedded DNS of container {Id} did not start: {Message}", record.Id, e.Message); }
+            }
             PublishNetworkEvent("connect", network, record.Id);
         }
     }

@@ -195,6 +195,8 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         if (UsesEmbeddedDns(record)) dns!.Start(record.Id, pid, record.HostConfig);
     }
 
+    public bool DnsRunning(string containerId) => dns?.IsRunning(containerId) == true;
+
     /// <summary>
     /// THE step of a container's stop (its exit, a failed start, its removal) that concerns its network: every endpoint
     /// released. What else a stop must undo on the network (published ports, the embedded DNS) belongs here. Safe to

@@ -32,14 +32,29 @@ public sealed class ContainerDnsTests(ImageApiFixture fixture) : IClassFixture<I
     private static Task<string> IpOn(EngineProcess engine, string container, string network) =>
         DockerIn(engine, "inspect", "-f", $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}", container);
 
+    /// <summary>
+    /// Runs <paramref name="body"/> with new networks (their names passed to it), then removes the containers named
+    /// <paramref name="containers"/> (those still there) and the networks.
+    /// </summary>
+    private async Task OnNetworksAsync(int networks, string[] containers, Func<string[], Task> body)
+    {
+        var names = Enumerable.Range(0, networks).Select(_ => DockerCli.UniqueName("app")).ToArray();
+        foreach (var name in names) await Docker("network", "create", name);
+        try { await body(names); }
+        finally
+        {
+            await DockerCli.RunAsync(Host, ["rm", "-f", .. containers]);
+            await Docker(["network", "rm", .. names]);
+        }
+    }
+
     [Fact]
     public async Task Containers_on_a_network_reach_each_other_by_name_alias_and_short_id()
     {
-        var app = DockerCli.UniqueName("app");
         var (web, client) = (DockerCli.UniqueName("web"), DockerCli.UniqueName("client"));
-        await Docker("network", "create", app);
-        try
+        await OnNetworksAsync(1, [web, client], async networks =>
         {
+            var app = networks[0];
             var webId = await RunWebServer(fixture.Engine, Image, "--name", web, "--network", app, "--network-alias", "frontend");
             await Docker("run", "-d", "--name", client, "--network", app, Image, "sleep", "1000");
             var webIp = await IpOn(fixture.Engine, web, app);
@@ -62,23 +77,16 @@ public sealed class ContainerDnsTests(ImageApiFixture fixture) : IClassFixture<I
             Assert.Equal("nameserver 127.0.0.11\nsearch corp.test\noptions timeout:3 ndots:0", await Docker("run", "--rm",
                 "--network", "container:" + client, "--dns-search", "corp.test", "--dns-option", "timeout:3", Image, "cat", "/etc/resolv.conf"));
             Assert.Contains($"Address: {webIp}", await Docker("run", "--rm", "--network", "container:" + client, Image, "busybox", "nslookup", web));
-        }
-        finally
-        {
-            await Docker("rm", "-f", web, client);
-            await Docker("network", "rm", app);
-        }
+        });
     }
 
     [Fact]
     public async Task Another_network_does_not_resolve_them_and_a_removed_container_is_forgotten()
     {
-        var (app, other) = (DockerCli.UniqueName("app"), DockerCli.UniqueName("other"));
         var (web, client, stranger) = (DockerCli.UniqueName("web"), DockerCli.UniqueName("client"), DockerCli.UniqueName("stranger"));
-        await Docker("network", "create", app);
-        await Docker("network", "create", other);
-        try
+        await OnNetworksAsync(2, [web, client, stranger], async networks =>
         {
+            var (app, other) = (networks[0], networks[1]);
             await RunWebServer(fixture.Engine, Image, "--name", web, "--network", app);
             await Docker("run", "-d", "--name", client, "--network", app, Image, "sleep", "1000");
             await Docker("run", "-d", "--name", stranger, "--network", other, Image, "sleep", "1000");
@@ -94,13 +102,24 @@ public sealed class ContainerDnsTests(ImageApiFixture fixture) : IClassFixture<I
             (code, output) = await Nslookup(fixture.Engine, client, web);
             Assert.NotEqual(0, code);
             Assert.DoesNotContain(webIp, output);
-        }
-        finally
+        });
+    }
+
+    [Fact]
+    public async Task A_running_container_connected_to_a_network_resolves_its_names_from_then_on()
+    {
+        var (web, late) = (DockerCli.UniqueName("web"), DockerCli.UniqueName("late"));
+        await OnNetworksAsync(1, [web, late], async networks =>
         {
-            await Docker("rm", "-f", client, stranger);
-            await DockerCli.RunAsync(Host, "rm", "-f", web);
-            await Docker("network", "rm", app, other);
-        }
+            var app = networks[0];
+            await RunWebServer(fixture.Engine, Image, "--name", web, "--network", app);
+            await Docker("run", "-d", "--name", late, Image, "sleep", "1000"); // on the default bridge
+            Assert.DoesNotContain("127.0.0.11", await Docker("exec", late, "cat", "/etc/resolv.conf"));
+
+            await Docker("network", "connect", app, late);
+            Assert.Contains("nameserver 127.0.0.11", await Docker("exec", late, "cat", "/etc/resolv.conf"));
+            Assert.Contains($"Address: {await IpOn(fixture.Engine, web, app)}", (await Nslookup(fixture.Engine, late, web)).Output);
+        });
     }
 
     [Fact]

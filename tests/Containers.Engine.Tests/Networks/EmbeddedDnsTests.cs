@@ -125,6 +125,17 @@ public sealed class EmbeddedDnsTests : IDisposable
     }
 
     [Fact]
+    public async Task WhenTheContainerSetsNdotsUnknownSingleLabelNamesAreNotForwarded()
+    {
+        _dns.Start("c1", _netns.Path, new ResolverNames(Lookup, NdotsSet: true));
+        var single = await AskUdpAsync("printer", DnsWire.A);
+        Assert.Equal((0, 0), (single.Rcode, single.Answers.Count));
+        Assert.Equal([Web], (await AskUdpAsync("web", DnsWire.A)).Addresses);
+        Assert.Equal([Outside], (await AskUdpAsync("outside.test", DnsWire.A)).Addresses); // dotted names still go upstream
+        Assert.Equal(["udp:outside.test"], _upstream.Asked);
+    }
+
+    [Fact]
     public async Task PtrOfAKnownAddressNamesItAndOthersAreForwarded()
     {
         Start();

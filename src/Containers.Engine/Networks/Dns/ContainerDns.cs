@@ -10,7 +10,8 @@ namespace Containers.Engine.Networks.Dns;
 /// the resolver in its namespace. Its names are looked up live in <see cref="Endpoints"/> on the container's own
 /// networks (eth0's first), so a container that starts, stops, connects or goes is seen at the next query: its name,
 /// aliases and short ID, also as <c>NAME.NETWORK</c>; PTR gives <c>NAME.NETWORK</c> as dockerd's. Names of no network
-/// go to the container's <c>--dns</c> servers if it has some, else to those of the engine's resolv.conf.
+/// go to the container's <c>--dns</c> servers if it has some, else to those of the engine's resolv.conf; an unknown
+/// single-label one is not forwarded when the container's <c>--dns-option</c> sets ndots (dockerd's ndotsSet).
 /// </summary>
 public sealed class ContainerDns(EmbeddedDns dns, NetworkService networks, Endpoints endpoints)
 {
@@ -29,11 +30,15 @@ public sealed class ContainerDns(EmbeddedDns dns, NetworkService networks, Endpo
             ? servers.Select(s => IPAddress.TryParse(s, out var a) ? new IPEndPoint(a, 53) : null).OfType<IPEndPoint>()
                 .Take(DnsUpstreams.MaxUpstreams).ToList()
             : null;
-        try { dns.Start(containerId, $"/proc/{pid}/ns/net", name => Lookup(containerId, name), ip => Reverse(containerId, ip), own); }
+        var ndotsSet = host.DnsOptions?.Any(o => o.StartsWith("ndots:", StringComparison.Ordinal)) == true;
+        var names = new ResolverNames(name => Lookup(containerId, name), ip => Reverse(containerId, ip), own, ndotsSet);
+        try { dns.Start(containerId, $"/proc/{pid}/ns/net", names); }
         catch (SocketException e) { throw new IOException($"starting the embedded DNS server: {e.Message}", e); }
     }
 
     public void Stop(string containerId) => dns.Stop(containerId);
+
+    public bool IsRunning(string containerId) => dns.IsRunning(containerId);
 
     /// <summary>The container's user-defined networks, in the order of its interfaces (eth0 first).</summary>
     private IEnumerable<(ContainerEndpoint Endpoint, Network Network)> NetworksOf(string containerId)

@@ -123,7 +123,7 @@ internal sealed class ContainerResolver(string containerId, BoundSockets sockets
             local = new DnsResponse(query, DnsRcode.ServerFailure);
         }
         if (local is not null) return local.ToBytes(maxLength, udp: !tcp);
-        var forwarded = await forwarder.ForwardAsync(message, id, names.Upstreams, tcp, _stop.Token);
+        var forwarded = await forwarder.ForwardAsync(message, id, names.Upstreams ?? [], tcp, _stop.Token);
         if (forwarded is null)
             log.LogDebug("dns {Container}: no upstream server answered {Name}", containerId, query.Question.Name);
         return forwarded ?? new DnsResponse(query, DnsRcode.ServerFailure).ToBytes(maxLength, udp: !tcp);
@@ -132,6 +132,7 @@ internal sealed class ContainerResolver(string containerId, BoundSockets sockets
     /// <summary>
     /// dockerd's rules: A and AAAA of a known name give its addresses of that family (none: NOERROR with no answer,
     /// never forwarded, so a v4-only container name does not leak to the upstream servers), several in random order;
+    /// of an unknown single-label name NOERROR empty when the container set ndots (see <see cref="ResolverNames"/>);
     /// MX of a known name NOERROR empty (RFC 5321 implicit MX); PTR of a known address its name. Null: forward.
     /// </summary>
     private DnsResponse? AnswerLocally(DnsQuery query)
@@ -141,8 +142,10 @@ internal sealed class ContainerResolver(string containerId, BoundSockets sockets
         switch (question.Type)
         {
             case DnsType.A or DnsType.Aaaa or DnsType.Mx:
-                var addresses = names.Lookup(DnsName.Normalize(question.Name));
-                if (addresses.Count == 0) return null;
+                var normalized = DnsName.Normalize(question.Name);
+                var addresses = names.Lookup(normalized);
+                if (addresses.Count == 0)
+                    return names.NdotsSet && question.Type != DnsType.Mx && !normalized.Contains('.') ? new DnsResponse(query) : null;
                 var response = new DnsResponse(query);
                 if (question.Type == DnsType.Mx) return response;
                 var family = question.Type == DnsType.A ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
@@ -150,7 +153,7 @@ internal sealed class ContainerResolver(string containerId, BoundSockets sockets
                     response.AddAddress(address);
                 return response;
             case DnsType.Ptr:
-                return DnsName.ParseReverse(question.Name) is { } ip && names.Reverse(ip) is { Length: > 0 } name
+                return DnsName.ParseReverse(question.Name) is { } ip && names.Reverse?.Invoke(ip) is { Length: > 0 } name
                     ? new DnsResponse(query).AddPointer(name)
                     : null;
             default:

@@ -44,12 +44,16 @@ public sealed class EmbeddedDns : IDisposable
     /// or the address is taken in it.
     /// </summary>
     public void Start(string containerId, string netnsPath, Func<string, IReadOnlyList<IPAddress>> lookup,
-        Func<IPAddress, string?>? reverse = null, IReadOnlyList<IPEndPoint>? upstreams = null)
+        Func<IPAddress, string?>? reverse = null, IReadOnlyList<IPEndPoint>? upstreams = null) =>
+        Start(containerId, netnsPath, new ResolverNames(lookup, reverse, upstreams));
+
+    /// <summary>Starts serving the container with <paramref name="names"/> (upstreams null: the engine's default ones).</summary>
+    public void Start(string containerId, string netnsPath, ResolverNames names)
     {
         Stop(containerId);
         var sockets = _namespaces.Create(netnsPath, () => NamespaceSockets.BindUdpAndTcp(Endpoint));
-        var names = new ResolverNames(lookup, reverse ?? (_ => null), upstreams ?? _defaultUpstreams());
-        var resolver = new ContainerResolver(containerId, sockets, names, _forwarder, _log);
+        var resolver = new ContainerResolver(containerId, sockets, names with { Upstreams = names.Upstreams ?? _defaultUpstreams() },
+            _forwarder, _log);
         if (!_resolvers.TryAdd(containerId, resolver))
         {
             resolver.Dispose();
@@ -73,6 +77,10 @@ public sealed class EmbeddedDns : IDisposable
     }
 }
 
-/// <summary>What one container's resolver answers with: its lookups and the servers other queries go to.</summary>
-public sealed record ResolverNames(Func<string, IReadOnlyList<IPAddress>> Lookup, Func<IPAddress, string?> Reverse,
-    IReadOnlyList<IPEndPoint> Upstreams);
+/// <summary>
+/// What one container's resolver answers with: its lookups, the servers other queries go to, and whether the container
+/// set ndots itself (<paramref name="NdotsSet"/>): then, as dockerd, an A/AAAA query for an unknown single-label name is
+/// answered NOERROR with no address rather than forwarded, and the client goes on with its search domains.
+/// </summary>
+public sealed record ResolverNames(Func<string, IReadOnlyList<IPAddress>> Lookup, Func<IPAddress, string?>? Reverse = null,
+    IReadOnlyList<IPEndPoint>? Upstreams = null, bool NdotsSet = false);
