@@ -55,6 +55,20 @@ public sealed class UserNetworkTests(ImageApiFixture fixture) : IClassFixture<Im
     }
 
     [Fact]
+    public async Task A_network_never_takes_over_an_interface_of_the_host()
+    {
+        var name = DockerCli.UniqueName("own");
+        Assert.Contains("bridge name lo is already in use on this host",
+            await Cli.Fails("network", "create", "-o", "com.docker.network.bridge.name=lo", name));
+        Assert.DoesNotContain(name, await Cli.Ok("network", "ls", "--format", "{{.Name}}"));
+        var bridge = "ct" + Guid.NewGuid().ToString("N")[..8];
+        await Cli.Ok("network", "create", "-o", "com.docker.network.bridge.name=" + bridge, name);
+        Assert.True(Directory.Exists("/sys/class/net/" + bridge));
+        await Cli.Ok("network", "rm", name);
+        Assert.False(Directory.Exists("/sys/class/net/" + bridge));
+    }
+
+    [Fact]
     public async Task Rm_of_a_network_with_running_containers_is_409_with_dockers_text()
     {
         var network = DockerCli.UniqueName("busy");
