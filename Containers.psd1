@@ -35,6 +35,11 @@
         'Invoke-ContainerCommand'
         'Get-ContainerStatistics'
         'Update-Container'
+        'Get-ContainerNetwork'
+        'New-ContainerNetwork'
+        'Remove-ContainerNetwork'
+        'Connect-ContainerNetwork'
+        'Disconnect-ContainerNetwork'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -144,6 +144,18 @@ start_ours() { # dir
   echo $! >"$1/pid"
 }
 
+# dockerd in WORKDIR/dockerd with a bridge network of its own (a bridge and subnet that meet neither docker0 nor our
+# engine's) but no iptables rules, pulling from the loopback registry on PORT; waits for its socket.
+start_dockerd_with_bridge() { # workdir port
+  mkdir -p "$1/dockerd"
+  setsid dockerd -H "unix://$1/dockerd/engine.sock" --data-root "$1/dockerd/data" --exec-root "$1/dockerd/exec" \
+    --pidfile "$1/dockerd/dockerd.pid" --insecure-registry "127.0.0.1:$2" --bip 10.254.253.1/24 --iptables=false \
+    --ip-masq=false --storage-driver=overlay2 --containerd-namespace bench --containerd-plugins-namespace bench-plugins \
+    >"$1/dockerd/log" 2>&1 < /dev/null &
+  echo $! >"$1/dockerd/pid"
+  wait_for_socket "$1/dockerd/engine.sock" 60
+}
+
 # The busybox image (busybox_in_registry), our engine and dockerd started fresh in WORKDIR, and the image pulled by
 # both and by podman. Sets: port, image.
 busybox_on_three_engines() { # workdir

@@ -10,7 +10,7 @@ log_dir=artifacts/test-results
 mkdir -p "$log_dir"
 
 # Debian packages the tests use as real peers (installed only when missing).
-packages=(ca-certificates docker-registry skopeo busybox-static apache2-utils zstd runc libseccomp2 iproute2 tmux)
+packages=(ca-certificates docker-registry skopeo busybox-static apache2-utils zstd runc libseccomp2 iproute2 nftables tmux)
 command -v docker >/dev/null 2>&1 || packages+=(docker.io)   # the docker CLI, an independent API client
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -374,7 +374,7 @@ public sealed class ContainerSummary
     public string Command { get; set; } = "";
     /// <summary>Unix seconds.</summary>
     public long Created { get; set; }
-    public List<object> Ports { get; set; } = [];
+    public List<Port> Ports { get; set; } = [];
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? SizeRw { get; set; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -387,6 +387,17 @@ public sealed class ContainerSummary
     /// <summary>The container's networks (<c>docker ps --format {{.Networks}}</c>), as inspect's Networks map.</summary>
     public NetworkSettingsSummary NetworkSettings { get; set; } = new();
     public List<MountPoint> Mounts { get; set; } = [];
+}
+
+/// <summary>A port of a container as the list shows it: a published one with its host address and port, an exposed one without.</summary>
+public sealed class Port
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? IP { get; set; }
+    public int PrivatePort { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? PublicPort { get; set; }
+    public string Type { get; set; } = "";
 }
 
 /// <summary>NetworkSettings of a container list row: only the Networks map.</summary>

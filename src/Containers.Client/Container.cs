@@ -18,6 +18,8 @@ public sealed class Container
     /// <summary>docker ps's status text: "Up 5 minutes", "Exited (0) 2 seconds ago", "Created".</summary>
     public required string Status { get; init; }
     public required IReadOnlyDictionary<string, string> Labels { get; init; }
+    /// <summary>docker ps's PORTS: "127.0.0.1:8080->80/tcp" for a published port, "80/tcp" for one only exposed.</summary>
+    public required string Ports { get; init; }
     public required ContainerSummary Summary { get; init; }
 
     public static Container From(ContainerSummary s) => new()
@@ -30,8 +32,16 @@ public sealed class Container
         State = s.State,
         Status = s.Status,
         Labels = s.Labels,
+        Ports = DisplayPorts(s.Ports),
         Summary = s,
     };
 
     public override string ToString() => Name;
+
+    private static string DisplayPorts(IEnumerable<Port> ports) => string.Join(", ", ports
+        .OrderBy(p => p.PrivatePort).ThenBy(p => p.Type, StringComparer.Ordinal).ThenBy(p => p.IP, StringComparer.Ordinal)
+        .Select(p => p.PublicPort is { } published
+            ? $"{(p.IP is { } ip && ip.Contains(':') ? $"[{ip}]" : p.IP)}:{published}->{p.PrivatePort}/{p.Type}"
+            : $"{p.PrivatePort}/{p.Type}")
+        .Distinct());
 }

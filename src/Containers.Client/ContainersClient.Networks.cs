@@ -3,7 +3,7 @@ using Containers.Api;
 
 namespace Containers.Client;
 
-/// <summary>Networks: list, inspect, create, remove, prune; connect and disconnect containers.</summary>
+/// <summary>Networks: list, inspect, create, remove, prune, connect and disconnect containers.</summary>
 public sealed partial class ContainersClient
 {
     /// <summary>The networks, optionally filtered with Docker's network filters (name, id, driver, label, type, scope, dangling).</summary>
@@ -24,25 +24,26 @@ public sealed partial class ContainersClient
         using var _ = await SendAsync(HttpMethod.Delete, "networks/" + Uri.EscapeDataString(idOrName), null, cancel);
     }
 
-    /// <summary>Connects a container to a network (live when it runs, else at its next start), with aliases or a fixed address.</summary>
-    public async Task ConnectNetworkAsync(string network, string container, EndpointSettings? endpoint = null, CancellationToken cancel = default)
-    {
-        var body = new NetworkConnectRequest { Container = container, EndpointConfig = endpoint };
-        using var _ = await SendAsync(HttpMethod.Post, $"networks/{Uri.EscapeDataString(network)}/connect",
-            JsonContent.Create(body, ApiJson.Context.NetworkConnectRequest), cancel);
-    }
-
-    public async Task DisconnectNetworkAsync(string network, string container, bool force = false, CancellationToken cancel = default)
-    {
-        var body = new NetworkDisconnectRequest { Container = container, Force = force };
-        using var _ = await SendAsync(HttpMethod.Post, $"networks/{Uri.EscapeDataString(network)}/disconnect",
-            JsonContent.Create(body, ApiJson.Context.NetworkDisconnectRequest), cancel);
-    }
-
     /// <summary>Removes the user-defined networks no container uses; returns their names.</summary>
     public async Task<List<string>> PruneNetworksAsync(CancellationToken cancel = default)
     {
         using var response = await SendAsync(HttpMethod.Post, "networks/prune", null, cancel);
         return (await ReadJsonAsync(response, ApiJson.Context.NetworksPruneResponse, cancel)).NetworksDeleted;
+    }
+
+    /// <summary>Attaches a container to a network (docker network connect), with its aliases and address if given.</summary>
+    public async Task ConnectNetworkAsync(string network, string container, EndpointSettings? endpoint = null, CancellationToken cancel = default)
+    {
+        var body = new NetworkConnectRequest { Container = container, EndpointConfig = endpoint };
+        using var _ = await SendAsync(HttpMethod.Post, "networks/" + Uri.EscapeDataString(network) + "/connect",
+            JsonContent.Create(body, ApiJson.Context.NetworkConnectRequest), cancel);
+    }
+
+    /// <summary>Detaches a container from a network (docker network disconnect); <paramref name="force"/> as the CLI's -f.</summary>
+    public async Task DisconnectNetworkAsync(string network, string container, bool force = false, CancellationToken cancel = default)
+    {
+        var body = new NetworkDisconnectRequest { Container = container, Force = force };
+        using var _ = await SendAsync(HttpMethod.Post, "networks/" + Uri.EscapeDataString(network) + "/disconnect",
+            JsonContent.Create(body, ApiJson.Context.NetworkDisconnectRequest), cancel);
     }
 }

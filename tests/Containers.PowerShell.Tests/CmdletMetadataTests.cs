@@ -25,6 +25,7 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
             "Start-Container", "Stop-Container", "Restart-Container", "Suspend-Container", "Resume-Container", "Wait-Container",
             "Get-ContainerLog", "Invoke-ContainerImage", "Enter-Container", "Get-ContainerProcess", "Invoke-ContainerCommand",
             "Get-ContainerStatistics", "Update-Container",
+            "Get-ContainerNetwork", "New-ContainerNetwork", "Remove-ContainerNetwork", "Connect-ContainerNetwork", "Disconnect-ContainerNetwork",
         }, names);
     }
 

@@ -40,6 +40,14 @@ public sealed class EngineSettings
     public string? TlsCert { get; set; }
     public string? TlsKey { get; set; }
 
+    /// <summary>
+    /// The resolv.conf containers' DNS settings come from (search domains, options; the nameservers the embedded
+    /// resolver forwards to, loopback ones left out). Not a dockerd flag, which finds systemd-resolved's file itself:
+    /// a host whose /etc/resolv.conf names only 127.0.0.53 points it at /run/systemd/resolve/resolv.conf; test engines
+    /// at a file of their own, so no test ever reaches a real resolver.
+    /// </summary>
+    public string ResolvConf { get; set; } = "/etc/resolv.conf";
+
     /// <summary>The hosts to listen on: the configured ones, or the default socket.</summary>
     public IReadOnlyList<string> EffectiveHosts => Hosts.Count > 0 ? Hosts : [DefaultHost];
 

@@ -34,6 +34,7 @@ internal static class SettingKeys
         new("tlscacert", ["--tlscacert"], SettingKind.String, (s, v) => s.TlsCaCert = (string)v),
         new("tlscert", ["--tlscert"], SettingKind.String, (s, v) => s.TlsCert = (string)v),
         new("tlskey", ["--tlskey"], SettingKind.String, (s, v) => s.TlsKey = (string)v),
+        new("resolv-conf", ["--resolv-conf"], SettingKind.String, (s, v) => s.ResolvConf = (string)v),
     ];
 
     public static SettingKey? ByFlag(string flag) => All.FirstOrDefault(k => k.Flags.Contains(flag));

@@ -7,6 +7,9 @@ using Containers.Engine.Images;
 using Containers.Engine.Lifecycle;
 using Containers.Snapshots;
 using Containers.Engine.Networks;
+using Containers.Engine.Networks.Dns;
+using Containers.Engine.Networks.Firewall;
+using Containers.Engine.Networks.Ports;
 using Containers.Engine.Volumes;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -56,7 +59,11 @@ public static class EngineHost
         var bridges = new Bridges(settings.Bridge);
         var endpoints = new Endpoints();
         var networks = new NetworkService(new NetworkStore(settings.DataRoot), events, bridges, endpoints);
-        var networking = new ContainerNetworking(networks, bridges, endpoints);
+        var firewall = new EngineFirewall(new FirewallTable(settings.Bridge), new PortMapper(), networks.FirewallBridges);
+        networks.BridgesChanged += firewall.Sync;
+        // The embedded DNS (127.0.0.11) of containers on user-defined networks; unknown names go to resolv-conf's servers.
+        using var embeddedDns = new EmbeddedDns(() => DnsUpstreams.FromFile(settings.ResolvConf));
+        var networking = new ContainerNetworking(networks, bridges, endpoints, firewall, new ContainerDns(embeddedDns, networks, endpoints));
         builder.Services.AddSingleton(networks);
         builder.Services.AddSingleton(networking);
         var containers = new ContainerStore(settings.DataRoot);
@@ -112,7 +119,13 @@ public static class EngineHost
 
         await app.WaitForShutdownAsync();
         await containerService.ShutdownAsync(settings.LiveRestore);
-        if (!settings.LiveRestore) networks.RemoveBridges(); // its containers are stopped: the bridges go with the engine
+        if (!settings.LiveRestore)
+        {
+            // Its containers are stopped: the bridges and the firewall table go with the engine.
+            networks.RemoveBridges();
+            try { firewall.Remove(); }
+            catch (IOException e) { logger.LogWarning("removing the firewall table failed: {Message}", e.Message); }
+        }
         logger.LogInformation("Engine stopped {Pid}", Environment.ProcessId);
         return 0;
     }

@@ -57,13 +57,20 @@ public sealed partial class ContainerService
                 ? NetworkNamespaceOf(record.HostConfig.NetworkMode["container:".Length..])
                 : null;
             var endpoints = networking.Allocate(record);
-            record = store.Update(record.Id, r => EndpointView.Record(r, endpoints));
+            var ports = networking.Publish(record, endpoints);
+            record = store.Update(record.Id, r =>
+            {
+                EndpointView.Record(r, endpoints);
+                r.NetworkSettings.Ports = ports;
+            });
             WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
+            WriteResolvConf(record);
             pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
                 created =>
                 {
                     var wiring = System.Diagnostics.Stopwatch.GetTimestamp();
                     networking.Attach(record, created, endpoints);
+                    networking.StartDns(record, created);
                     if (endpoints.Count > 0)
                         log.LogDebug("container {Id}: network attached in {Milliseconds} ms", record.Id[..12],
                             System.Diagnostics.Stopwatch.GetElapsedTime(wiring).TotalMilliseconds.ToString("F1"));
@@ -391,6 +398,8 @@ public sealed partial class ContainerService
                     r.State.Health = StartingHealth(r);
                 });
                 adoptedEndpoints.AddRange(networking.Adopt(adopted));
+                try { networking.StartDns(adopted, adopted.State.Pid); }
+                catch (IOException e) { log.LogWarning("the embedded DNS of container {Id} did not start again: {Message}", record.Id, e.Message); }
                 Monitor(record.Id, tracker);
                 if (adopted.Status == ContainerStatus.Running) StartHealthMonitor(adopted);
                 continue;
@@ -412,6 +421,9 @@ public sealed partial class ContainerService
         }
         try { networking.Reattach(adoptedEndpoints); }
         catch (IOException e) { log.LogWarning("putting running containers back on their bridges failed: {Message}", e.Message); }
+        // The firewall table as this engine's state has it (whatever a crashed engine left is replaced), adopted ports included.
+        try { networking.Firewall.Sync(); }
+        catch (IOException e) { log.LogWarning("applying the firewall rules failed: {Message}", e.Message); }
         foreach (var id in toStart)
         {
             try { await StartAsync(id); }

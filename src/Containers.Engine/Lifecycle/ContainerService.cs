@@ -179,8 +179,19 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         var dir = store.DirectoryOf(record.Id);
         File.WriteAllText(Path.Combine(dir, "hostname"), record.Config.Hostname + "\n");
         WriteHostsFile(record, ownAddress: null);
-        File.WriteAllText(Path.Combine(dir, "resolv.conf"),
-            ResolvConf.Build(record.HostConfig, File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : ""));
+        WriteResolvConf(record);
+    }
+
+    /// <summary>/etc/resolv.conf from the engine's resolv.conf (the resolv-conf setting), at create and at each start.
+    /// The networks decide whether it names the embedded DNS: the container's own, or with <c>container:X</c> X's, whose
+    /// namespace (and resolver) it shares.</summary>
+    private void WriteResolvConf(ContainerRecord record)
+    {
+        var mode = record.HostConfig.NetworkMode;
+        var owner = NetworkModes.IsContainer(mode) ? store.TryGet(mode[NetworkModes.ContainerPrefix.Length..]) ?? record : record;
+        File.WriteAllText(Path.Combine(store.DirectoryOf(record.Id), "resolv.conf"),
+            ResolvConf.Build(record.HostConfig, File.Exists(settings.ResolvConf) ? File.ReadAllText(settings.ResolvConf) : "",
+                networking.UsesEmbeddedDns(owner)));
     }
 
     /// <summary>/etc/hosts with the container's own address (its first network's, at each start; none: 127.0.1.1).</summary>

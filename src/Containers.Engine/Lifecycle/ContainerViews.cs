@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Containers.Api;
+using Containers.Engine.Networks.Ports;
 using Containers.Runtime.Spec;
 
 namespace Containers.Engine.Lifecycle;
@@ -62,6 +63,7 @@ public static class ContainerViews
         Labels = r.Config.Labels,
         State = r.Status.Name,
         Status = StatusText(r.State, now),
+        Ports = PortViews.List(r.NetworkSettings.Ports),
         HostConfig = new HostConfigSummary { NetworkMode = r.HostConfig.NetworkMode is "" ? "default" : r.HostConfig.NetworkMode },
         NetworkSettings = new NetworkSettingsSummary { Networks = r.NetworkSettings.Networks },
     };

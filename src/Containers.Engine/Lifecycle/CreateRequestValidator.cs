@@ -1,5 +1,7 @@
 using Containers.Api;
 using Containers.Engine.Errors;
+using Containers.Engine.Networks;
+using Containers.Engine.Networks.Ports;
 using Containers.Engine.Resources;
 
 namespace Containers.Engine.Lifecycle;
@@ -27,11 +29,11 @@ public static class CreateRequestValidator
         ValidateCapabilities(host);
         ValidateSecurityOptions(host, warnings);
         ValidateNetworkMode(host);
+        ValidatePorts(request, host, warnings);
         ValidateLogConfig(host);
         ValidateHealthcheck(request.Healthcheck);
 
         // Features that would change the container's behaviour if ignored: refuse until they exist.
-        Refuse(host.PortBindings is { Count: > 0 } || host.PublishAllPorts, "publishing ports (-p, -P) needs bridge networking, which this engine does not have yet");
         Refuse(host.Devices is { Count: > 0 }, "device mappings (--device) are not supported yet");
         Refuse(host.VolumesFrom is { Count: > 0 }, "--volumes-from is not supported yet");
         Refuse(host.UsernsMode is { Length: > 0 } and not "host", $"userns mode \"{host.UsernsMode}\" is not supported yet");
@@ -118,6 +120,19 @@ public static class CreateRequestValidator
             default:
                 break; // the network's existence is checked by ContainerNetworking
         }
+    }
+
+    /// <summary>dockerd's port checks: bad bindings (400), none with another container's namespace, discarded with the host's.</summary>
+    private static void ValidatePorts(ContainerCreateRequest request, HostConfig host, List<string> warnings)
+    {
+        PortSpecs.Validate(host);
+        var publishes = host.PortBindings is { Count: > 0 } || host.PublishAllPorts;
+        if (NetworkModes.IsContainer(host.NetworkMode) && publishes)
+            throw new InvalidParameterException("conflicting options: port publishing and the container type network mode");
+        if (NetworkModes.IsContainer(host.NetworkMode) && request.ExposedPorts is { Count: > 0 })
+            throw new InvalidParameterException("conflicting options: port exposing and the container type network mode");
+        if (host.NetworkMode == "host" && host.PortBindings is { Count: > 0 })
+            warnings.Add("Published ports are discarded when using host network mode");
     }
 
     /// <summary>Log drivers dockerd has built in; of these the engine writes json-file and none.</summary>

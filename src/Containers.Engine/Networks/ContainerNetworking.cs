@@ -1,8 +1,11 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Containers.Api;
 using Containers.Engine.Errors;
 using Containers.Engine.Lifecycle;
+using Containers.Engine.Networks.Firewall;
+using Containers.Engine.Networks.Ports;
 
 namespace Containers.Engine.Networks;
 
@@ -12,9 +15,11 @@ namespace Containers.Engine.Networks;
 /// start (<see cref="Attach"/>: a veth per network, its host end on the network's bridge, its container end moved
 /// into the init's namespace as eth0, eth1, …, addressed, with the default route via the first network's gateway),
 /// and released when it stops (<see cref="Detach"/>). The one place for what a container's start and stop do to the
-/// network, so published ports and the embedded DNS hook in here.
+/// network: published ports are reserved and their rules applied (<see cref="Publish"/>, after the addresses are
+/// known) and taken out at <see cref="Detach"/>; a restarted engine takes running containers' ports back (<see cref="Adopt"/>).
 /// </summary>
-public sealed class ContainerNetworking(NetworkService networks, Bridges bridges, Endpoints endpoints)
+public sealed class ContainerNetworking(NetworkService networks, Bridges bridges, Endpoints endpoints, EngineFirewall firewall,
+    Dns.ContainerDns? dns = null)
 {
     public Endpoints Endpoints => endpoints;
 
@@ -25,6 +30,8 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
     /// <summary>The embedded DNS's lookup for a container: a name's addresses on its user-defined networks.</summary>
     public Func<string, IReadOnlyList<System.Net.IPAddress>> LookupFor(string containerId) =>
         name => endpoints.LookupFor(containerId, name, networkId => networks.TryFind(networkId) is { } n && !NetworkModes.IsPredefined(n.Name));
+
+    public EngineFirewall Firewall => firewall;
 
     /// <summary>The default bridge's gateway, what --add-host's "host-gateway" stands for.</summary>
     public string? DefaultGateway() => NetworkPool.Of(networks.Find("bridge")) is { } pool ? Ipam.Format(pool.Gateway) : null;
@@ -101,6 +108,30 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         }
     }
 
+    /// <summary>
+    /// Publishes a starting container's ports (its PortBindings, and with -P its exposed ports) on its first bridge
+    /// endpoint, as dockerd publishes them on the endpoint that gives the container its gateway; the NetworkSettings.Ports
+    /// inspect shows (an exposed port without a binding as null). A port that cannot be had fails the start in dockerd's
+    /// words, holding nothing.
+    /// </summary>
+    public Dictionary<string, List<PortBinding>?> Publish(ContainerRecord record, IReadOnlyList<ContainerEndpoint> started)
+    {
+        if (started.Count == 0) return [];
+        var first = started[0];
+        try
+        {
+            var mappings = firewall.Publish(record.Id, record.HostConfig, record.Config.ExposedPorts, AddressOf(first),
+                bridges.NameOf(networks.Find(first.NetworkId)));
+            return PortViews.Settings(mappings, record.Config.ExposedPorts);
+        }
+        catch (PortMappingException e)
+        {
+            throw e.ForEndpoint(record.Name, first.EndpointId);
+        }
+    }
+
+    private static IPAddress AddressOf(ContainerEndpoint endpoint) => IPAddress.Parse(Ipam.Format(endpoint.Address));
+
     private ContainerEndpoint AllocateOn(ContainerRecord record, Network network, EndpointSettings settings, string interfaceName)
     {
         var pool = NetworkPool.Of(network) ?? throw new InvalidParameterException($"network {network.Name} has no IPv4 pool");
@@ -141,12 +172,27 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
             if (IpRoute.LinkExists(e.HostVeth)) host.Add($"link del {e.HostVeth}"); // the last run's, its namespace still going
             host.Add($"link add name {e.HostVeth} mtu 1500 type veth peer name {e.Interface} address {e.MacAddress} netns {pid}");
             host.Add($"link set {e.HostVeth} master {bridge} up");
+            // Hairpin, as dockerd without its userland proxy: the container reaches its own published ports.
+            host.Add($"link set {e.HostVeth} type bridge_slave hairpin on");
             inside.Add($"addr add {Ipam.Format(e.Address)}/{e.PrefixLength} dev {e.Interface}");
             inside.Add($"link set {e.Interface} up");
         }
         if (defaultRoute) inside.Add($"route replace default via {Ipam.Format(attached[0].Gateway)} dev {attached[0].Interface}");
         IpRoute.OnHost(host);
         IpRoute.InNamespaceOf(pid, inside);
+    }
+
+    /// <summary>Whether the container uses the embedded DNS (127.0.0.11): its network is a user-defined one.</summary>
+    public bool UsesEmbeddedDns(ContainerRecord record) =>
+        dns is not null && Dns.ContainerDns.Uses(record.HostConfig, record.NetworkSettings.Networks.Keys);
+
+    /// <summary>
+    /// Starts the embedded DNS in the namespace of the container's init <paramref name="pid"/> when it uses it: after
+    /// <see cref="Attach"/> at start, and for a container still running when the engine starts again.
+    /// </summary>
+    public void StartDns(ContainerRecord record, int pid)
+    {
+        if (UsesEmbeddedDns(record)) dns!.Start(record.Id, pid, record.HostConfig);
     }
 
     /// <summary>
@@ -158,6 +204,8 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
     /// </summary>
     public void DetachAll(string containerId, bool namespaceDies = false)
     {
+        dns?.Stop(containerId); // its sockets are the engine's last hold on the namespace
+        firewall.Unpublish(containerId);
         var released = endpoints.OfContainer(containerId).Select(e => endpoints.Release(e.NetworkId, containerId)).OfType<ContainerEndpoint>().ToList();
         if (!namespaceDies) DeleteVeths(released);
     }
@@ -200,6 +248,12 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
                 Ipam.TryParseAddress(settings.Gateway) ?? 0, settings.MacAddress, interfaceName, HostVethName(record.Id, settings.NetworkID),
                 [.. settings.Aliases ?? []]);
             if (endpoints.Adopt(endpoint)) adopted.Add(endpoint);
+        }
+        if (adopted.Count > 0 && record.NetworkSettings.Ports.Values.Any(b => b is { Count: > 0 }))
+        {
+            var first = adopted.FirstOrDefault(e => e.Interface == "eth0") ?? adopted[0];
+            if (networks.TryFind(first.NetworkId) is { } network)
+                firewall.Restore(record.Id, record.NetworkSettings.Ports, AddressOf(first), bridges.NameOf(network));
         }
         return adopted;
     }

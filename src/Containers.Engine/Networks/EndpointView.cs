@@ -34,10 +34,11 @@ public static class EndpointView
         }
     }
 
-    /// <summary>A stopped container's entries: no address, no endpoint (the configured MAC stays, as dockerd shows it).</summary>
+    /// <summary>A stopped container's entries: no address, no endpoint (the configured MAC stays, as dockerd shows it), no published port.</summary>
     public static void Clear(ContainerRecord record)
     {
         foreach (var settings in record.NetworkSettings.Networks.Values) Clear(record, settings);
+        record.NetworkSettings.Ports = [];
     }
 
     public static void Clear(ContainerRecord record, EndpointSettings settings)

@@ -3,6 +3,7 @@ using Containers.Engine.Errors;
 using Containers.Engine.Events;
 using Containers.Engine.Filtering;
 using Containers.Engine.Lifecycle;
+using Containers.Engine.Networks.Firewall;
 
 namespace Containers.Engine.Networks;
 
@@ -67,6 +68,13 @@ public sealed class NetworkService
 
     /// <summary>The Linux bridge of a network.</summary>
     public string BridgeOf(Network network) => _bridges.NameOf(network);
+
+    /// <summary>Raised after a network's bridge was made or removed (create, rm, prune): the firewall follows.</summary>
+    public event Action? BridgesChanged;
+
+    /// <summary>The bridge networks as the firewall sees them.</summary>
+    public IReadOnlyList<FirewallBridge> FirewallBridges() =>
+        _store.List().Where(n => n.Driver == BridgeDriver).Select(n => FirewallBridge.Of(n, _bridges.NameOf(n))).OfType<FirewallBridge>().ToList();
 
     /// <summary>A clean engine stop (not live-restore): the bridges go; the next start makes them again.</summary>
     public void RemoveBridges() => _bridges.Remove(_store.List());
@@ -166,6 +174,7 @@ public sealed class NetworkService
             _store.Remove(network.Id);
             throw new InvalidParameterException($"failed to create network {name}: {e.Message}");
         }
+        BridgesChanged?.Invoke();
         Publish("create", network);
         return new NetworkCreateResponse { Id = network.Id };
     }
@@ -179,6 +188,7 @@ public sealed class NetworkService
             throw new ConflictException($"error while removing network: network {network.Name} id {network.Id} has active endpoints");
         if (!_store.Remove(network.Id)) throw new NotFoundException($"network {idOrName} not found");
         _bridges.Remove([network]);
+        BridgesChanged?.Invoke();
         Publish("destroy", network);
     }
 
@@ -197,6 +207,7 @@ public sealed class NetworkService
             Publish("destroy", network);
             result.NetworksDeleted.Add(network.Name);
         }
+        if (result.NetworksDeleted.Count > 0) BridgesChanged?.Invoke();
         _events.Publish(EventTypes.Network, "prune", "", new Dictionary<string, string> { ["reclaimed"] = "0" });
         return result;
     }

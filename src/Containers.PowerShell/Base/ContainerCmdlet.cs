@@ -49,24 +49,9 @@ public abstract class ContainerCmdlet : ContainersCmdlet
                 foreach (var id in Id) yield return id;
                 break;
             default:
-                List<Container>? all = null;
-                foreach (var name in Name)
-                {
-                    if (!WildcardPattern.ContainsWildcardCharacters(name))
-                    {
-                        yield return name.TrimStart('/');
-                        continue;
-                    }
-                    try
-                    {
-                        all ??= Run(cancel => Client.ListContainersAsync(all: true, cancel: cancel));
-                    }
-                    catch (ContainersEngineException e)
-                    {
-                        ThrowTerminating(e, name);
-                    }
-                    foreach (var match in ContainerNames.Matching(all!, name)) yield return match.Id;
-                }
+                foreach (var reference in ExpandNames(Name.Select(n => n.TrimStart('/')), cancel => Client.ListContainersAsync(all: true, cancel: cancel),
+                    (all, name) => ContainerNames.Matching(all, name).Select(c => c.Id)))
+                    yield return reference;
                 break;
         }
     }

@@ -72,15 +72,47 @@ public abstract class ContainerCreateCmdlet : ContainersCmdlet
     [Parameter]
     public string[]? CapabilityDrop { get; set; }
 
-    /// <summary>none, host, or (the default) a private network namespace.</summary>
+    /// <summary>The network to attach the container to: a network's name or ID (New-ContainerNetwork), bridge (the
+    /// default), none (loopback only), host (the host's network), or container:NAME (another container's network).</summary>
     [Parameter]
-    public string? NetworkMode { get; set; }
+    [Alias("NetworkMode")]
+    [ArgumentCompleter(typeof(NetworkCompleter))]
+    public string? Network { get; set; }
+
+    /// <summary>More names the container answers to on its network (docker run --network-alias).</summary>
+    [Parameter]
+    public string[]? NetworkAlias { get; set; }
+
+    /// <summary>The container's IPv4 address on a user-defined network (docker run --ip).</summary>
+    [Parameter]
+    public System.Net.IPAddress? IPAddress { get; set; }
+
+    /// <summary>Ports to publish, as docker run -p: 8080:80, 127.0.0.1:8080:80, 80 (the engine picks the host port), 53:53/udp, 8000-8001:80-81.</summary>
+    [Parameter]
+    [Alias("p")]
+    public string[]? Publish { get; set; }
+
+    /// <summary>Publish every port the image exposes on a host port the engine picks (docker run -P).</summary>
+    [Parameter]
+    public SwitchParameter PublishAll { get; set; }
+
+    /// <summary>The container's host name.</summary>
+    [Parameter]
+    public string? HostName { get; set; }
+
+    /// <summary>Extra lines for the container's /etc/hosts, as NAME:IP (docker run --add-host).</summary>
+    [Parameter]
+    public string[]? AddHost { get; set; }
+
+    /// <summary>DNS servers for the container's /etc/resolv.conf.</summary>
+    [Parameter]
+    public string[]? Dns { get; set; }
 
     /// <summary>The create request of these parameters; the TTY, stdin and auto-remove settings are the caller's.</summary>
     protected ContainerCreateRequest BuildCreateRequest(bool tty, bool openStdin, bool autoRemove)
     {
         var restart = RestartPolicy?.Split(':');
-        return new ContainerCreateRequest
+        var request = new ContainerCreateRequest
         {
             Image = Image,
             Cmd = Command is { Length: > 0 } ? [.. Command] : null,
@@ -101,7 +133,39 @@ public abstract class ContainerCreateCmdlet : ContainersCmdlet
                 ReadonlyRootfs = ReadOnly,
                 CapAdd = CapabilityAdd is null ? null : [.. CapabilityAdd],
                 CapDrop = CapabilityDrop is null ? null : [.. CapabilityDrop],
-                NetworkMode = NetworkMode ?? "",
+                NetworkMode = Network ?? "",
+                PublishAllPorts = PublishAll,
+                ExtraHosts = AddHost is null ? null : [.. AddHost],
+                Dns = Dns is null ? null : [.. Dns],
+            },
+            Hostname = HostName,
+            NetworkingConfig = Endpoint(),
+        };
+        try
+        {
+            if (Publish is not null) PortSpec.Publish(request, Publish);
+        }
+        catch (FormatException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(e.Message, nameof(Publish), e), "InvalidPortSpecification", ErrorCategory.InvalidArgument, Publish));
+        }
+        return request;
+    }
+
+    /// <summary>The endpoint settings of the container's network (aliases, address), as docker run sends them.</summary>
+    private NetworkingConfig? Endpoint()
+    {
+        if (NetworkAlias is null && IPAddress is null) return null;
+        var network = string.IsNullOrEmpty(Network) ? "bridge" : Network;
+        return new NetworkingConfig
+        {
+            EndpointsConfig = new()
+            {
+                [network] = new EndpointSettings
+                {
+                    Aliases = NetworkAlias is null ? null : [.. NetworkAlias],
+                    IPAMConfig = IPAddress is null ? null : new EndpointIpamConfig { IPv4Address = IPAddress.ToString() },
+                },
             },
         };
     }

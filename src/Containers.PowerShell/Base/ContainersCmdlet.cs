@@ -39,6 +39,34 @@ public abstract class ContainersCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// What a <c>-Name</c> parameter selects: each exact name as given (the engine resolves it, so it may also be an ID),
+    /// and for each name with wildcards the references <paramref name="matching"/> finds in the engine's list, which is
+    /// fetched once, when the first wildcard needs it; a wildcard that matches nothing selects nothing.
+    /// </summary>
+    protected IEnumerable<string> ExpandNames<T>(IEnumerable<string> names, Func<CancellationToken, Task<List<T>>> list,
+        Func<List<T>, string, IEnumerable<string>> matching)
+    {
+        List<T>? all = null;
+        foreach (var name in names)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                yield return name;
+                continue;
+            }
+            try
+            {
+                all ??= Run(list);
+            }
+            catch (ContainersEngineException e)
+            {
+                ThrowTerminating(e, name);
+            }
+            foreach (var match in matching(all!, name)) yield return match;
+        }
+    }
+
     /// <summary>Engine errors stop the cmdlet with the engine's message, categorised like the status.</summary>
     protected void ThrowTerminating(ContainersEngineException e, object? target) => ThrowTerminatingError(ToErrorRecord(e, target));
 

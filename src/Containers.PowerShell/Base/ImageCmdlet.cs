@@ -49,24 +49,9 @@ public abstract class ImageCmdlet : ContainersCmdlet
                 foreach (var id in Id) yield return id;
                 break;
             default:
-                List<ImageSummary>? all = null;
-                foreach (var name in Name)
-                {
-                    if (!WildcardPattern.ContainsWildcardCharacters(name))
-                    {
-                        yield return name;
-                        continue;
-                    }
-                    try
-                    {
-                        all ??= Run(cancel => Client.ListImagesAsync(cancel: cancel));
-                    }
-                    catch (ContainersEngineException e)
-                    {
-                        ThrowTerminating(e, name);
-                    }
-                    foreach (var tag in all!.SelectMany(image => ImageNames.MatchingTags(image, name)).Distinct()) yield return tag;
-                }
+                foreach (var reference in ExpandNames(Name, cancel => Client.ListImagesAsync(cancel: cancel),
+                    (all, name) => all.SelectMany(image => ImageNames.MatchingTags(image, name)).Distinct()))
+                    yield return reference;
                 break;
         }
     }

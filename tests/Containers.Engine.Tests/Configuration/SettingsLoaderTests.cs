@@ -40,7 +40,7 @@ public sealed class SettingsLoaderTests : IDisposable
         var s = Load("--config-file", Config("{}"), "-H", "unix:///tmp/a.sock", "--host=tcp://127.0.0.1:2375", "--data-root=/srv/d",
             "--exec-root", "/run/x", "-D", "--registry-mirror", "https://m1", "--registry-mirror", "https://m2",
             "--insecure-registry", "reg.local:5000", "--log-opt", "max-size=10m", "--log-opt", "max-file=3",
-            "-s", "native", "--max-concurrent-downloads", "5", "-p", "/run/x.pid");
+            "-s", "native", "--max-concurrent-downloads", "5", "-p", "/run/x.pid", "--resolv-conf", "/run/r.conf");
         Assert.Equal(["unix:///tmp/a.sock", "tcp://127.0.0.1:2375"], s.Hosts);
         Assert.Equal("/srv/d", s.DataRoot);
         Assert.Equal("/run/x", s.ExecRoot);
@@ -52,6 +52,7 @@ public sealed class SettingsLoaderTests : IDisposable
         Assert.Equal("native", s.StorageDriver);
         Assert.Equal(5, s.MaxConcurrentDownloads);
         Assert.Equal("/run/x.pid", s.PidFile);
+        Assert.Equal("/run/r.conf", s.ResolvConf);
     }
 
     [Fact]
@@ -61,7 +62,8 @@ public sealed class SettingsLoaderTests : IDisposable
             {
               "hosts": ["unix:///tmp/b.sock"], "data-root": "/srv/data", "exec-root": "/run/e", "debug": true,
               "registry-mirrors": ["https://mirror"], "insecure-registries": ["10.0.0.0/8"], "log-driver": "none",
-              "log-opts": {"max-size": "1m"}, "storage-driver": "overlayfs", "max-concurrent-downloads": 7, "pidfile": "/run/p.pid"
+              "log-opts": {"max-size": "1m"}, "storage-driver": "overlayfs", "max-concurrent-downloads": 7, "pidfile": "/run/p.pid",
+              "resolv-conf": "/run/systemd/resolve/resolv.conf"
             }
             """));
         Assert.Equal(["unix:///tmp/b.sock"], s.Hosts);
@@ -75,6 +77,7 @@ public sealed class SettingsLoaderTests : IDisposable
         Assert.Equal("overlayfs", s.StorageDriver);
         Assert.Equal(7, s.MaxConcurrentDownloads);
         Assert.Equal("/run/p.pid", s.PidFile);
+        Assert.Equal("/run/systemd/resolve/resolv.conf", s.ResolvConf);
     }
 
     [Fact]

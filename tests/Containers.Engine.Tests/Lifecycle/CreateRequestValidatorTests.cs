@@ -71,7 +71,6 @@ public sealed class CreateRequestValidatorTests
     [Fact]
     public void Unsupported_behaviour_changing_settings_are_refused_not_ignored()
     {
-        Assert.Contains("publishing ports", Refusal(With(h => h.PortBindings = new() { ["80/tcp"] = [new() { HostPort = "8080" }] })));
         Assert.Contains("device mappings", Refusal(With(h => h.Devices = [new() { PathOnHost = "/dev/fuse" }])));
         Assert.Contains("SELinux", Refusal(With(h => h.SecurityOpt = ["label=disable"])));
         Assert.Equal("invalid --security-opt: \"bogus\"", Refusal(With(h => h.SecurityOpt = ["bogus"])));
@@ -79,6 +78,17 @@ public sealed class CreateRequestValidatorTests
         Assert.Contains("logging driver \"syslog\"", Refusal(With(h => h.LogConfig = new() { Type = "syslog" })));
         // A name dockerd does not know either gets dockerd's wording.
         Assert.Equal("logger: no log driver named 'x' is registered", Refusal(With(h => h.LogConfig = new() { Type = "x" })));
+    }
+
+    [Fact]
+    public void Port_bindings_follow_Dockers_rules()
+    {
+        Assert.Empty(CreateRequestValidator.Validate(With(h => h.PortBindings = new() { ["80/tcp"] = [new() { HostIp = "127.0.0.1", HostPort = "8080" }] }), 2));
+        Assert.Equal("invalid port specification: \"80a\"", Refusal(With(h => h.PortBindings = new() { ["80/tcp"] = [new() { HostPort = "80a" }] })));
+        Assert.Equal("conflicting options: port publishing and the container type network mode",
+            Refusal(With(h => { h.NetworkMode = "container:web"; h.PublishAllPorts = true; })));
+        Assert.Equal(["Published ports are discarded when using host network mode"],
+            CreateRequestValidator.Validate(With(h => { h.NetworkMode = "host"; h.PortBindings = new() { ["80/tcp"] = [new()] }; }), 2));
     }
 
     [Fact]

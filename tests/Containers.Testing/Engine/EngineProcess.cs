@@ -62,12 +62,17 @@ public sealed class EngineProcess : IAsyncDisposable
         System.IO.Directory.CreateDirectory(directory);
         var config = Path.Combine(directory, "daemon.json");
         if (!File.Exists(config)) File.WriteAllText(config, "{}");
+        // The engine's resolv.conf names only a loopback server, which the embedded DNS leaves out: a name no network
+        // knows gets SERVFAIL, and no test's query is ever sent to a resolver outside the machine.
+        var resolvConf = Path.Combine(directory, "resolv.conf");
+        if (!File.Exists(resolvConf)) File.WriteAllText(resolvConf, "nameserver 127.0.0.1\n");
         var args = new List<string>
         {
             "--data-root", Path.Combine(directory, "data"),
             "--exec-root", Path.Combine(directory, "exec"),
             "--config-file", config,
             "--bridge", BridgeName(directory),
+            "--resolv-conf", resolvConf,
         };
         if (withSocket) args.InsertRange(0, ["-H", "unix://" + Path.Combine(directory, "engine.sock")]);
         return args;
@@ -98,11 +103,21 @@ public sealed class EngineProcess : IAsyncDisposable
         return names.Where(n => System.IO.Directory.Exists("/sys/class/net/" + n));
     }
 
-    /// <summary>Deletes the bridges a killed (or live-restore) engine left; a cleanly stopped one left none.</summary>
+    /// <summary>Deletes the bridges and the firewall table a killed (or live-restore) engine left; a cleanly stopped one left none.</summary>
     public async Task RemoveLeftoverBridgesAsync()
     {
         foreach (var bridge in BridgeLinks().ToList())
             await ProcessRunner.RunAsync("ip", ["link", "del", bridge], null, TimeSpan.FromSeconds(10));
+        var table = BridgeName(Directory);
+        if ((await ProcessRunner.RunAsync("nft", ["list", "table", "ip", table], null, TimeSpan.FromSeconds(10))).ExitCode == 0)
+            await ProcessRunner.RunAsync("nft", ["delete", "table", "ip", table], null, TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>The engine's nftables table as <c>nft list</c> prints it; empty when it has none.</summary>
+    public string FirewallTable()
+    {
+        var result = ProcessRunner.RunAsync("nft", ["list", "table", "ip", BridgeName(Directory)], null, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        return result.ExitCode == 0 ? result.Stdout : "";
     }
 
     /// <summary>Starts an engine and waits until it answers /_ping on its socket.</summary>

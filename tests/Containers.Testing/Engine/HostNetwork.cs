@@ -34,6 +34,23 @@ public static class HostNetwork
         }
     }
 
+    /// <summary>One GET of http://ADDRESS:PORT/PATH from the host (no proxy, 2 s at most); the body, or null when nothing answers.</summary>
+    public static async Task<string?> TryGetAsync(string address, int port, string path = "")
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
+        try { return await http.GetStringAsync($"http://{address}:{port}/{path}"); }
+        catch (HttpRequestException) { return null; }
+        catch (TaskCanceledException) { return null; }
+    }
+
+    /// <summary>A port of the host's loopback that is free now (the kernel's choice for port 0).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static async Task<string> IpAsync(params string[] arguments)
     {
         var result = await ProcessRunner.RunAsync("ip", arguments, null, TimeSpan.FromSeconds(10));
