@@ -144,6 +144,9 @@ public sealed class NetworkService
         if (request.ConfigOnly == true || !string.IsNullOrEmpty(request.ConfigFrom?.Network))
             throw new FeatureNotImplementedException("config-only networks are not supported by this engine");
 
+        // A bridge name of the host's (docker0, another engine's, any interface) is never taken over.
+        if (request.Options?.GetValueOrDefault(Bridges.NameOption) is { Length: > 0 } bridgeName && IpRoute.LinkExists(bridgeName))
+            throw new ConflictException($"bridge name {bridgeName} is already in use on this host");
         using var hostLock = HostNetworkLock.Acquire();
         var routes = _hostRoutes();
         var network = _store.Add(name, others => new Network

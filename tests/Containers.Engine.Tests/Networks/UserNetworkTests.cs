@@ -55,6 +55,20 @@ public sealed class UserNetworkTests(ImageApiFixture fixture) : IClassFixture<Im
     }
 
     [Fact]
+    public async Task A_network_never_takes_over_an_interface_of_the_host()
+    {
+        var name = DockerCli.UniqueName("own");
+        Assert.Contains("bridge name lo is already in use on this host",
+            await Cli.Fails("network", "create", "-o", "com.docker.network.bridge.name=lo", name));
+        Assert.DoesNotContain(name, await Cli.Ok("network", "ls", "--format", "{{.Name}}"));
+        var bridge = "ct" + Guid.NewGuid().ToString("N")[..8];
+        await Cli.Ok("network", "create", "-o", "com.docker.network.bridge.name=" + bridge, name);
+        Assert.True(Directory.Exists("/sys/class/net/" + bridge));
+        await Cli.Ok("network", "rm", name);
+        Assert.False(Directory.Exists("/sys/class/net/" + bridge));
+    }
+
+    [Fact]
     public async Task Rm_of_a_network_with_running_containers_is_409_with_dockers_text()
     {
         var network = DockerCli.UniqueName("busy");
@@ -79,6 +93,7 @@ public sealed class UserNetworkTests(ImageApiFixture fixture) : IClassFixture<Im
         await Cli.Ok("network", "create", "--subnet", subnet, network);
         var running = await Cli.Ok("run", "-d", Image, "sleep", "1000");
         var stopped = await Cli.Ok("create", Image, "sleep", "1000");
+        using var client = fixture.Engine.CreateClient();
         try
         {
             await Cli.Ok("network", "connect", "--alias", "side1", network, running);
@@ -92,8 +107,12 @@ public sealed class UserNetworkTests(ImageApiFixture fixture) : IClassFixture<Im
             Assert.DoesNotContain("eth1", await Cli.Ok("exec", running, "busybox", "ip", "-o", "link"));
             Assert.Equal("[bridge]", await Cli.Inspect(running, "{{range $k, $v := .NetworkSettings.Networks}}[{{$k}}]{{end}}"));
             Assert.Contains("is not connected to network", await Cli.Fails("network", "disconnect", network, running));
+            await client.ConnectNetworkAsync(network, running);
+            Assert.Contains(running, await Cli.Ok("network", "inspect", network, "--format", "{{json .Containers}}"));
+            await client.DisconnectNetworkAsync(network, running);
 
-            await Cli.Ok("network", "connect", network, stopped);
+            await client.ConnectNetworkAsync(network, stopped, new Containers.Api.EndpointSettings { Aliases = ["late"] });
+            Assert.Equal("[late]", await Cli.Inspect(stopped, $"{{{{(index .NetworkSettings.Networks \"{network}\").Aliases}}}}"));
             Assert.Equal("", await Cli.Inspect(stopped, $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}"));
             await Cli.Ok("start", stopped);
             var links = await Cli.Ok("exec", stopped, "busybox", "ip", "-o", "-4", "addr");
