@@ -4,7 +4,8 @@
 # changes no firewall rule of the host and every connection goes through the proxy, as loopback ones do by default).
 # Each engine runs one busybox httpd container (-p 127.0.0.1:PORT:8080) from the same loopback registry, and
 # `ab -n REQUESTS -c 32` (a new connection per request: busybox httpd has no keep-alive) GETs a small page from it.
-# Prints each engine's requests per second and ours / dockerd's (target >= 2).
+# Prints each engine's requests per second, the same straight to each container's address (the ceiling: what busybox
+# httpd itself serves on this machine), and ours / dockerd's (target >= 2).
 # Not a test: run it by hand, as root. Usage: bench/Network/run.sh [REQUESTS] (default 20000)
 set -euo pipefail
 requests=${1:-20000}
@@ -55,6 +56,14 @@ for e in "${engines[@]}"; do
   printf '%-8s %10s requests/s (%s failed), %s\n' "$e" "${rps[$e]}" "$failed" \
     "$(awk '/^Time per request.*\(mean\)$/ {print $4 " ms per request"}' "$work/ab-$e.txt")"
 done
+echo
+echo "== the ceiling: the same GETs straight to each container's address (no NAT, no proxy; the server's own cost)"
+for e in "${engines[@]}"; do
+  ip=$(${cli[$e]} inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' bench-web)
+  ab -q -n "$requests" -c 32 "http://$ip:8080/index.html" >"$work/ab-direct-$e.txt"
+  printf '%-8s %10s requests/s straight to %s\n' "$e" "$(awk '/^Requests per second/ {print $4}' "$work/ab-direct-$e.txt")" "$ip"
+done
+echo
 python3 - "${rps[ours]}" "${rps[dockerd]}" <<'PY'
 import sys
 ours, dockerd = float(sys.argv[1]), float(sys.argv[2])

@@ -110,6 +110,26 @@ public sealed class PublishedPortTests(PublishedPortFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Containers_reach_a_published_port_through_their_gateway_their_own_included()
+    {
+        var name = DockerCli.UniqueName("web");
+        await Cli.Ok("run", "-d", "--name", name, "-p", "8080", fixture.Image, "sh", "-c", Serve, name);
+        try
+        {
+            var port = await PortOf(Cli, name);
+            await UntilServedAsync(port, name);
+            var gateway = await Cli.Inspect(name, "{{.NetworkSettings.Gateway}}");
+            // Hairpin: back out of the veth it came in by, masqueraded so the reply comes back the same way.
+            Assert.Equal(name, await Cli.Ok("exec", name, "busybox", "wget", "-qO-", $"http://{gateway}:{port}/"));
+            Assert.Equal(name, await Cli.Ok("run", "--rm", fixture.Image, "busybox", "wget", "-qO-", $"http://{gateway}:{port}/"));
+        }
+        finally
+        {
+            await Cli.Ok("rm", "-f", name);
+        }
+    }
+
+    [Fact]
     public async Task Run_P_publishes_the_images_exposed_port()
     {
         var name = DockerCli.UniqueName("web");
