@@ -4,7 +4,8 @@
 # changes no firewall rule of the host and every connection goes through the proxy, as loopback ones do by default).
 # Each engine runs one busybox httpd container (-p 127.0.0.1:PORT:8080) from the same loopback registry, and
 # `ab -n REQUESTS -c 32` (a new connection per request: busybox httpd has no keep-alive) GETs a small page from it.
-# Prints each engine's requests per second and ours / dockerd's (target >= 2).
+# Prints each engine's requests per second (and the CPU time docker-proxy spent on them), the same straight to each
+# container's address (the ceiling: what busybox httpd itself serves on this machine), and ours / dockerd's (target >= 2).
 # Not a test: run it by hand, as root. Usage: bench/Network/run.sh [REQUESTS] (default 20000)
 set -euo pipefail
 requests=${1:-20000}
@@ -26,6 +27,9 @@ busybox_in_registry "$work"
 # dockerd with its bridge network and its userland proxy, but no iptables rules.
 start_dockerd_with_bridge "$work" "$port"
 
+# utime + stime of a process, in clock ticks (0 without one).
+proxy_cpu_ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
+
 declare -A host_port rps
 web='mkdir -p /www && echo hello >/www/index.html && exec httpd -f -p 8080 -h /www'
 for e in "${engines[@]}"; do
@@ -42,12 +46,24 @@ echo "== GET through a port published on 127.0.0.1: ab -n $requests -c 32 (a con
 for e in "${engines[@]}"; do
   url="http://127.0.0.1:${host_port[$e]}/index.html"
   ab -q -n 1000 -c 32 "$url" >/dev/null # warm-up
+  proxy=$(pgrep -f "docker-proxy .*-host-port ${host_port[$e]}( |$)" || true)
+  before=$(proxy_cpu_ticks "$proxy")
   ab -q -n "$requests" -c 32 "$url" >"$work/ab-$e.txt"
+  used=$(( $(proxy_cpu_ticks "$proxy") - before ))
   rps[$e]=$(awk '/^Requests per second/ {print $4}' "$work/ab-$e.txt")
   failed=$(awk '/^Failed requests/ {print $3}' "$work/ab-$e.txt")
-  printf '%-8s %10s requests/s (%s failed), %s\n' "$e" "${rps[$e]}" "$failed" \
-    "$(awk '/^Time per request.*\(mean\)$/ {print $4 " ms per request"}' "$work/ab-$e.txt")"
+  printf '%-8s %10s requests/s (%s failed), %s; CPU of a userland proxy: %s\n' "$e" "${rps[$e]}" "$failed" \
+    "$(awk '/^Time per request.*\(mean\)$/ {print $4 " ms per request"}' "$work/ab-$e.txt")" \
+    "$([ -n "$proxy" ] && echo "docker-proxy $(echo "scale=2; $used / $(getconf CLK_TCK)" | bc) s" || echo "none (kernel DNAT)")"
 done
+echo
+echo "== the ceiling: the same GETs straight to each container's address (no NAT, no proxy; the server's own cost)"
+for e in "${engines[@]}"; do
+  ip=$(${cli[$e]} inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' bench-web)
+  ab -q -n "$requests" -c 32 "http://$ip:8080/index.html" >"$work/ab-direct-$e.txt"
+  printf '%-8s %10s requests/s straight to %s\n' "$e" "$(awk '/^Requests per second/ {print $4}' "$work/ab-direct-$e.txt")" "$ip"
+done
+echo
 python3 - "${rps[ours]}" "${rps[dockerd]}" <<'PY'
 import sys
 ours, dockerd = float(sys.argv[1]), float(sys.argv[2])

@@ -196,6 +196,7 @@ public sealed class FirewallTests : IDisposable
         Assert.Contains("oifname != \"tbloud\" ip saddr 10.9.2.0/24 masquerade", script);
         Assert.Equal(0, ProcessRunner.RunAsync("nft", ["-c", "-f", WriteTemp(script)]).GetAwaiter().GetResult().ExitCode);
         Assert.Throws<ArgumentException>(() => NftRuleset.Render("ctrender", new FirewallState([new FirewallBridge("x\" accept", default)], [])));
+        Assert.Contains("iifname \"br@x+1\" accept", NftRuleset.Render("ctrender", new FirewallState([new FirewallBridge("br@x+1", default)], [])));
     }
 
     private string WriteTemp(string text)

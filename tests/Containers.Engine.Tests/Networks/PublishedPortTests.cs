@@ -84,7 +84,7 @@ public sealed class PublishedPortTests(PublishedPortFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Run_p_with_the_container_port_only_takes_a_free_port_that_docker_port_shows_and_stop_releases()
+    public async Task Run_p_with_the_container_port_only_takes_a_free_port_docker_port_shows_containers_reach_and_stop_releases()
     {
         var name = DockerCli.UniqueName("web");
         await Cli.Ok("run", "-d", "--name", name, "-p", "8080", fixture.Image, "sh", "-c", Serve, name);
@@ -95,6 +95,11 @@ public sealed class PublishedPortTests(PublishedPortFixture fixture) : IClassFix
             Assert.InRange(port, range[0], range[1]);
             await UntilServedAsync(port, name);
             Assert.Equal($"8080/tcp -> 0.0.0.0:{port}", await Cli.Ok("port", name));
+            // Through the gateway from another container and from itself (hairpin: back out of the veth it came in by,
+            // masqueraded so that the reply comes back the same way).
+            var gateway = await Cli.Inspect(name, "{{.NetworkSettings.Gateway}}");
+            Assert.Equal(name, await Cli.Ok("run", "--rm", fixture.Image, "busybox", "wget", "-qO-", $"http://{gateway}:{port}/"));
+            Assert.Equal(name, await Cli.Ok("exec", name, "busybox", "wget", "-qO-", $"http://{gateway}:{port}/"));
 
             await Cli.Ok("stop", "-t", "0", name);
             Assert.Equal("", await Cli.Ok("port", name));

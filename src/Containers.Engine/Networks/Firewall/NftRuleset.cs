@@ -108,7 +108,8 @@ public static partial class NftRuleset
     private static string Identifier(string table) =>
         TableName().IsMatch(table) ? table : throw new ArgumentException($"invalid nftables table name: {table}", nameof(table));
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,15}$")]
+    /// <summary>What Linux takes as an interface name (printable ASCII, no '/', ':' or blank, at most 15) but a quote or backslash.</summary>
+    [GeneratedRegex(@"^[\x21\x23-\x2e\x30-\x39\x3b-\x5b\x5d-\x7e]{1,15}$")]
     private static partial Regex InterfaceName();
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.-]{0,62}$")]
