@@ -18,6 +18,8 @@ declare -A cli=([ours]="docker -H unix://$work/ours/engine.sock" [dockerd]="dock
 cleanup() {
   for e in "${engines[@]}"; do ${cli[$e]} rm -f bench-web >/dev/null 2>&1 || true; done
   cleanup_bench_work
+  # dockerd leaves the bridge it made behind: delete it when it is the one made here (its --bip address).
+  if ip -br addr show docker0 2>/dev/null | grep -q "10.254.253.1/24"; then ip link del docker0; fi
 }
 trap cleanup EXIT
 
