@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Containers.Engine.Networks;
 
 /// <summary>
@@ -26,28 +24,6 @@ public static class IpRoute
     public static IEnumerable<string> Links() =>
         Directory.Exists("/sys/class/net") ? Directory.EnumerateFileSystemEntries("/sys/class/net").Select(Path.GetFileName).OfType<string>() : [];
 
-    private static void Run(string program, string[] arguments, IEnumerable<string> commands)
-    {
-        var script = string.Join('\n', commands);
-        if (script.Length == 0) return;
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new IOException($"cannot run {program}");
-        // Streams that were read are the caller's to close (Process.Dispose leaves them open): all three are disposed here.
-        using var input = process.StandardInput;
-        using var output = process.StandardOutput;
-        using var error = process.StandardError;
-        var stderr = error.ReadToEndAsync();
-        var stdout = output.ReadToEndAsync();
-        input.Write(script + "\n");
-        input.Close();
-        process.WaitForExit();
-        var errors = stderr.GetAwaiter().GetResult().Trim();
-        _ = stdout.GetAwaiter().GetResult();
-        if (process.ExitCode != 0)
-            throw new IOException($"{program} {string.Join(' ', arguments)} failed: {(errors.Length > 0 ? errors : "exit code " + process.ExitCode)}");
-    }
+    private static void Run(string program, string[] arguments, IEnumerable<string> commands) =>
+        ScriptedTool.Run(program, arguments, string.Join('\n', commands));
 }
