@@ -30,9 +30,10 @@ Describe 'New-Container and Get-Container' {
         (Get-Container -All -Filter @{ status = 'created' }).Name | Should -Contain 'pester-web'
     }
 
-    It 'writes the engine warning about networking as a PowerShell warning' {
-        $null = New-Container $Registry.Image true -Name pester-warned -WarningVariable warned -WarningAction SilentlyContinue
-        $warned | Should -Not -BeNullOrEmpty
+    It 'writes the engine''s warnings as PowerShell warnings' {
+        $null = New-Container $Registry.Image true -Name pester-warned -Network host -Publish 8080:80 -WarningVariable warned -WarningAction SilentlyContinue
+        $warned | Should -HaveCount 1
+        $warned[0].Message | Should -Be 'Published ports are discarded when using host network mode'
     }
 
     It 'refuses an invalid setting with the engine message' {
