@@ -185,6 +185,25 @@ public sealed class VolumeMountTests(VolumeMountFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_restarted_container_keeps_its_mounts()
+    {
+        var volume = UniqueName("restart");
+        var id = await Cli.Ok("run", "-d", "--network", "none", "-v", volume + ":/data", Image, "sh", "-c", "echo run >> /data/log; exec sleep 1000");
+        try
+        {
+            // Each run appends its line as it starts: wait for the expected content (10s at most), then show the file.
+            Task<string> LogOnceItIs(string expected) => Cli.Ok("exec", id, "sh", "-c",
+                $"i=0; until [ \"$(cat /data/log)\" = \"$(printf '{expected}')\" ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; cat /data/log");
+            Assert.Equal("run", await LogOnceItIs("run"));
+            await Cli.Ok("restart", "-t", "0", id);
+            Assert.Equal("run\nrun", await LogOnceItIs("run\\nrun"));
+            Assert.Equal(volume, await Cli.Inspect(id, "{{range .Mounts}}{{.Name}}{{end}}"));
+        }
+        finally { await Cli.Ok("rm", "-f", id); }
+        await Cli.Ok("volume", "rm", volume);
+    }
+
+    [Fact]
     public async Task Nothing_stays_mounted_on_the_host_after_rm_f()
     {
         using var temp = new TempDirectory();
