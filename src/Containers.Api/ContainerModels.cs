@@ -201,6 +201,27 @@ public sealed class Mount
     public string Source { get; set; } = "";
     public string Target { get; set; } = "";
     public bool ReadOnly { get; set; }
+    public MountBindOptions? BindOptions { get; set; }
+    public MountVolumeOptions? VolumeOptions { get; set; }
+    public MountTmpfsOptions? TmpfsOptions { get; set; }
+}
+
+public sealed class MountBindOptions
+{
+    public string Propagation { get; set; } = "";
+}
+
+public sealed class MountVolumeOptions
+{
+    public bool NoCopy { get; set; }
+    public Dictionary<string, string>? Labels { get; set; }
+}
+
+public sealed class MountTmpfsOptions
+{
+    public long SizeBytes { get; set; }
+    /// <summary>The permission bits (Go's os.FileMode as a number).</summary>
+    public uint Mode { get; set; }
 }
 
 public sealed class DeviceMapping

@@ -29,7 +29,7 @@ public sealed class NativeSnapshotter(string root) : Snapshotter(root)
     }
 
     /// <summary>cp -a keeps hard links, ownership, modes, xattrs, devices and times, which a managed copy would have to redo.</summary>
-    private static void CopyTree(string from, string to)
+    internal static void CopyTree(string from, string to)
     {
         Directory.CreateDirectory(to);
         var start = new ProcessStartInfo("cp") { RedirectStandardError = true, UseShellExecute = false };

@@ -55,7 +55,8 @@ public static class EngineHost
         builder.Services.AddSingleton(new HostFacts());
         builder.Services.AddSingleton(events);
         // The stores are private to the services; handlers get only the services (the API's backend).
-        builder.Services.AddSingleton(new VolumeService(new VolumeStore(settings.DataRoot, events)));
+        var volumes = new VolumeService(new VolumeStore(settings.DataRoot, events));
+        builder.Services.AddSingleton(volumes);
         var bridges = new Bridges(settings.Bridge);
         var endpoints = new Endpoints();
         var networks = new NetworkService(new NetworkStore(settings.DataRoot), events, bridges, endpoints);
@@ -67,6 +68,7 @@ public static class EngineHost
         builder.Services.AddSingleton(networks);
         builder.Services.AddSingleton(networking);
         var containers = new ContainerStore(settings.DataRoot);
+        volumes.UsersOf = name => containers.List().Where(c => ContainerMounts.VolumeNames(c.Mounts).Contains(name)).Select(c => c.Id).ToList();
         builder.Services.AddSingleton(services => SnapshotterFactory.Create(settings.DataRoot, settings.StorageDriver,
             message => ImagesLog(services).LogWarning("{Message}", message)));
         builder.Services.AddSingleton(services => new ImageService(settings, services.GetRequiredService<Snapshotter>(), events, containers, ImagesLog(services)));
@@ -75,7 +77,7 @@ public static class EngineHost
             var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Containers");
             var snapshots = services.GetRequiredService<Snapshotter>();
             var runner = new ContainerRunner(settings, snapshots, message => log.LogWarning("{Message}", message));
-            return new ContainerService(containers, services.GetRequiredService<ImageService>(), snapshots, runner, networking, settings, events,
+            return new ContainerService(containers, services.GetRequiredService<ImageService>(), snapshots, runner, networking, volumes, settings, events,
                 Environment.ProcessorCount, log);
         });
         builder.Services.AddSingleton(services => new SystemService(settings, identity, services.GetRequiredService<HostFacts>(), events,

@@ -28,6 +28,9 @@ public sealed class ContainerRecord
     public HostConfig HostConfig { get; set; } = new();
     public ContainerState State { get; set; } = new();
 
+    /// <summary>The volumes, binds and tmpfs of HostConfig.Binds and Mounts, resolved at create (inspect's Mounts).</summary>
+    public List<Volumes.ContainerMount> Mounts { get; set; } = [];
+
     /// <summary>The container's networks (Networks map), with their addresses while it runs.</summary>
     public NetworkSettings NetworkSettings { get; set; } = new();
 

@@ -6,6 +6,7 @@ using Containers.Engine.Filtering;
 using Containers.Engine.Hosting;
 using Containers.Engine.Images;
 using Containers.Engine.Networks;
+using Containers.Engine.Volumes;
 using Containers.Snapshots;
 
 namespace Containers.Engine.Lifecycle;
@@ -17,7 +18,7 @@ namespace Containers.Engine.Lifecycle;
 /// their networks (<see cref="ContainerNetworking"/>) in ContainerService.Networks.cs.
 /// </summary>
 public sealed partial class ContainerService(ContainerStore store, ImageService images, Snapshotter snapshots, ContainerRunner runner,
-    ContainerNetworking networking, EngineSettings settings, EventBus events, int hostCpus, ILogger log)
+    ContainerNetworking networking, VolumeService volumes, EngineSettings settings, EventBus events, int hostCpus, ILogger log)
 {
     private readonly CancellationTokenSource _stopping = new();
 
@@ -44,11 +45,12 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         LogOptions.Parse(host.LogConfig); // the daemon's and the container's log-opts are checked before anything is made
         foreach (var entry in host.ExtraHosts ?? []) HostsFile.ParseExtraHost(entry);
         var attached = networking.AtCreate(host, request.NetworkingConfig, request.MacAddress);
+        var mounts = ContainerMounts.Resolve(ContainerMounts.Parse(host), volumes);
 
         var record = store.Add(new ContainerRecord
         {
             Id = id, Created = DateTimeOffset.UtcNow, ImageName = request.Image!, ImageId = image.Id,
-            Path = path, Args = args, Config = config, HostConfig = host,
+            Path = path, Args = args, Config = config, HostConfig = host, Mounts = mounts,
             NetworkSettings = new NetworkSettings { Networks = attached }, Attachments = EndpointView.AttachmentsOf(attached),
         }, name, prepare: r =>
         {

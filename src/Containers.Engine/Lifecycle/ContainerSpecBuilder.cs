@@ -57,6 +57,7 @@ public static class ContainerSpecBuilder
             mounts.Add(new RuntimeMount { Destination = "/etc/" + file, Type = "bind", Source = Path.Combine(containerDirectory, file), Options = ["rbind", "rprivate"] });
         foreach (var (destination, options) in host.Tmpfs ?? [])
             mounts.Add(new RuntimeMount { Destination = destination, Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev", .. options.Split(',', StringSplitOptions.RemoveEmptyEntries)] });
+        foreach (var mount in container.Mounts) mounts.Add(RuntimeMountOf(mount));
         spec.Mounts = mounts;
 
         var linux = spec.Linux!;
@@ -72,6 +73,17 @@ public static class ContainerSpecBuilder
             linux.ReadonlyPaths = [];
         }
         return spec;
+    }
+
+    /// <summary>A volume or bind as a recursive bind of its host directory (read-only by a remount), a tmpfs as a tmpfs.</summary>
+    private static RuntimeMount RuntimeMountOf(Volumes.ContainerMount mount)
+    {
+        var point = mount.Point;
+        List<string> readOnly = point.RW ? [] : ["ro"];
+        if (point.Type == "tmpfs")
+            return new RuntimeMount { Destination = point.Destination, Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev", .. mount.TmpfsOptions, .. readOnly] };
+        var propagation = point.Propagation.Length > 0 ? point.Propagation : "rprivate";
+        return new RuntimeMount { Destination = point.Destination, Type = "bind", Source = point.Source, Options = ["rbind", propagation, .. readOnly] };
     }
 
     /// <summary>The container's cgroup under every hierarchy (v1 controllers, or the unified tree).</summary>

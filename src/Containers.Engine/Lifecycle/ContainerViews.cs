@@ -27,7 +27,10 @@ public static class ContainerViews
         HostnamePath = Path.Combine(containerDirectory, "hostname"),
         HostsPath = Path.Combine(containerDirectory, "hosts"),
         ResolvConfPath = Path.Combine(containerDirectory, "resolv.conf"),
+        Mounts = MountPoints(r),
     };
+
+    private static List<MountPoint> MountPoints(ContainerRecord r) => r.Mounts.Select(m => m.Point).ToList();
 
     /// <summary>
     /// The name dockerd would show in HostConfig.Runtime when none was asked for: its default runtime's, as <c>/info</c>'s
@@ -66,6 +69,7 @@ public static class ContainerViews
         Ports = PortViews.List(r.NetworkSettings.Ports),
         HostConfig = new HostConfigSummary { NetworkMode = r.HostConfig.NetworkMode is "" ? "default" : r.HostConfig.NetworkMode },
         NetworkSettings = new NetworkSettingsSummary { Networks = r.NetworkSettings.Networks },
+        Mounts = MountPoints(r),
     };
 
     /// <summary>"Up 5 minutes", "Exited (137) 3 seconds ago", "Created", as <c>docker ps</c> shows.</summary>

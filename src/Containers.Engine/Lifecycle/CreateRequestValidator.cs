@@ -32,6 +32,7 @@ public static class CreateRequestValidator
         ValidatePorts(request, host, warnings);
         ValidateLogConfig(host);
         ValidateHealthcheck(request.Healthcheck);
+        Volumes.ContainerMounts.Parse(host);
 
         // Features that would change the container's behaviour if ignored: refuse until they exist.
         Refuse(host.Devices is { Count: > 0 }, "device mappings (--device) are not supported yet");

@@ -1,4 +1,5 @@
 using Containers.Api;
+using Containers.Engine.Errors;
 using Containers.Engine.Filtering;
 
 namespace Containers.Engine.Volumes;
@@ -9,18 +10,26 @@ public sealed class VolumeService(VolumeStore store)
     public static readonly string[] ListFilterKeys = ["name", "driver", "label", "dangling"];
     public static readonly string[] PruneFilterKeys = ["label", "all"];
 
+    /// <summary>The IDs of the containers that mount a volume (set by the host once the containers exist).</summary>
+    public Func<string, List<string>> UsersOf { get; set; } = _ => [];
+
     public Volume Create(VolumeCreateRequest request) => store.Create(request);
 
     public Volume Inspect(string name) => store.Get(name);
 
-    public void Remove(string name) => store.Remove(name);
+    public void Remove(string name)
+    {
+        store.Get(name);
+        if (UsersOf(name) is { Count: > 0 } users)
+            throw new ConflictException($"remove {name}: volume is in use - [{string.Join(' ', users)}]");
+        store.Remove(name);
+    }
 
     public VolumeListResponse List(FilterArgs filters)
     {
         filters.Validate(ListFilterKeys);
-        // No container uses a volume yet, so every volume is dangling (dangling=false matches none).
-        var dangling = filters.GetBoolOrDefault("dangling", true);
-        var volumes = store.List().Where(v => dangling && Matches(v, filters)).ToList();
+        bool? dangling = filters.Contains("dangling") ? filters.GetBoolOrDefault("dangling", true) : null;
+        var volumes = store.List().Where(v => (dangling is null || dangling == (UsersOf(v.Name).Count == 0)) && Matches(v, filters)).ToList();
         return new VolumeListResponse { Volumes = volumes };
     }
 
@@ -29,7 +38,7 @@ public sealed class VolumeService(VolumeStore store)
     {
         filters.Validate(PruneFilterKeys);
         var all = filters.GetBoolOrDefault("all", false);
-        return store.Prune(all, v => Matches(v, filters));
+        return store.Prune(all, v => UsersOf(v.Name).Count == 0 && Matches(v, filters));
     }
 
     private static bool Matches(Volume v, FilterArgs filters) =>

@@ -37,6 +37,11 @@ public sealed partial class VolumeStore
             if (!File.Exists(RecordPath(Path.GetFileName(dir)))) Directory.Delete(dir, recursive: true);
     }
 
+    public static bool IsValidName(string name) => ValidName().IsMatch(name);
+
+    public static string InvalidNameMessage(string name) =>
+        $"\"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path";
+
     public Volume Create(VolumeCreateRequest request)
     {
         var driver = string.IsNullOrEmpty(request.Driver) ? LocalDriver : request.Driver;
@@ -53,10 +58,9 @@ public sealed partial class VolumeStore
             name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
             labels = new Dictionary<string, string>(labels) { [AnonymousLabel] = "" };
         }
-        else if (!ValidName().IsMatch(name))
+        else if (!IsValidName(name))
         {
-            throw new InvalidParameterException(
-                $"\"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path");
+            throw new InvalidParameterException(InvalidNameMessage(name));
         }
 
         lock (_gate)
