@@ -58,7 +58,8 @@ public sealed class RegistryInstance : IDisposable
         {
             if (_process.HasExited) throw new InvalidOperationException("docker-registry exited: " + Log);
             try { http.GetAsync($"http://{Host}/v2/").GetAwaiter().GetResult().Dispose(); return; }
-            catch (HttpRequestException) { Thread.Sleep(50); }
+            // Refused (not listening yet) or, on a loaded machine, no answer within the request's timeout: ask again.
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { Thread.Sleep(50); }
         }
         throw new TimeoutException("docker-registry did not start: " + Log);
     }
