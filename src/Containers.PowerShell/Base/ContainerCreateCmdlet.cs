@@ -104,6 +104,21 @@ public abstract class ContainerCreateCmdlet : ContainersCmdlet
     [Parameter]
     public string[]? AddHost { get; set; }
 
+    /// <summary>Volumes and bind mounts, as docker run -v: data:/var/lib/data (a named volume, made on first use),
+    /// /srv/src:/src:ro (a host directory, read-only).</summary>
+    [Parameter]
+    [Alias("v")]
+    public string[]? Volume { get; set; }
+
+    /// <summary>Mounts as docker run --mount, one hashtable each: @{ Type = 'bind'; Source = '/srv/src'; Target = '/src'; ReadOnly = $true }
+    /// (Type is volume, bind or tmpfs).</summary>
+    [Parameter]
+    public Hashtable[]? Mount { get; set; }
+
+    /// <summary>tmpfs mounts as docker run --tmpfs: /run or /run:size=64m,mode=1777.</summary>
+    [Parameter]
+    public string[]? Tmpfs { get; set; }
+
     /// <summary>DNS servers for the container's /etc/resolv.conf.</summary>
     [Parameter]
     public string[]? Dns { get; set; }
@@ -137,6 +152,9 @@ public abstract class ContainerCreateCmdlet : ContainersCmdlet
                 PublishAllPorts = PublishAll,
                 ExtraHosts = AddHost is null ? null : [.. AddHost],
                 Dns = Dns is null ? null : [.. Dns],
+                Binds = Volume is null ? null : [.. Volume],
+                Mounts = Mount?.Select(ToMount).ToList(),
+                Tmpfs = Tmpfs?.ToDictionary(t => t.Split(':', 2)[0], t => t.Split(':', 2) is [_, var options] ? options : ""),
             },
             Hostname = HostName,
             NetworkingConfig = Endpoint(),
@@ -150,6 +168,21 @@ public abstract class ContainerCreateCmdlet : ContainersCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException(e.Message, nameof(Publish), e), "InvalidPortSpecification", ErrorCategory.InvalidArgument, Publish));
         }
         return request;
+    }
+
+    /// <summary>One -Mount hashtable as the API's mount (keys as docker run --mount names them, any case).</summary>
+    private static Api.Mount ToMount(Hashtable table)
+    {
+        var values = table.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value, StringComparer.OrdinalIgnoreCase);
+        string Text(string key) => values.TryGetValue(key, out var v) && v is not null ? v.ToString()! : "";
+        bool Flag(string key) => values.TryGetValue(key, out var v) && LanguagePrimitives.IsTrue(v);
+        return new Api.Mount
+        {
+            Type = Text("Type") is { Length: > 0 } type ? type : "volume",
+            Source = Text("Source"),
+            Target = Text("Target") is { Length: > 0 } target ? target : Text("Destination"),
+            ReadOnly = Flag("ReadOnly"),
+        };
     }
 
     /// <summary>The endpoint settings of the container's network (aliases, address), as docker run sends them.</summary>
