@@ -29,23 +29,50 @@ public static class ContainerLogReader
         return rotated.OrderByDescending(r => r.Item1).Select(r => r.Item2).ToList();
     }
 
+    /// <summary>
+    /// Opens the log, then its rotated files oldest first, until no rotation happened in between (the log's path still
+    /// names the file opened first), so no file is skipped or read twice; a few tries, then what was opened last.
+    /// </summary>
+    private static (LogFileCursor Current, List<LogFileCursor> Older) OpenAll(string path, bool atEnd)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = new LogFileCursor(path);
+            current.TryOpen(atEnd);
+            var older = new List<LogFileCursor>();
+            foreach (var rotated in atEnd ? [] : RotatedFiles(path))
+            {
+                var cursor = new LogFileCursor(rotated);
+                if (cursor.TryOpen(atEnd: false)) older.Add(cursor);
+                else cursor.Dispose();
+            }
+            if (atEnd || !current.IsOpen || current.StillAtPath() || attempt == 4) return (current, older);
+            current.Dispose();
+            foreach (var cursor in older) cursor.Dispose();
+        }
+    }
+
+    private sealed class Opened(List<LogFileCursor> cursors) : IDisposable
+    {
+        public void Dispose() => cursors.ForEach(c => c.Dispose());
+    }
+
     /// <param name="path">The log (<c>ID-json.log</c>).</param>
     /// <param name="options">What to read; with <see cref="LogReadOptions.Tail"/> 0 and follow, only what comes next.</param>
     /// <param name="stopped">Completes when the container has stopped (ignored unless following).</param>
     public static async IAsyncEnumerable<IReadOnlyList<LogEntry>> ReadAsync(string path, LogReadOptions options, Task stopped,
         [EnumeratorCancellation] CancellationToken cancel = default)
     {
-        using var current = new LogFileCursor(path);
-        // The current log is opened first: if it rotates while the older files are read, we still hold it.
-        current.TryOpen(atEnd: options.Tail == 0);
+        // The current log and the rotated ones are all opened before any is read, and again if the writer rotated
+        // meanwhile: the files held are then one consecutive run, whatever rotates while they are read.
+        var (current, older) = OpenAll(path, atEnd: options.Tail == 0);
+        using var opened = new Opened([current, .. older]); // however the reading ends (Dispose is idempotent)
         var entries = new List<LogEntry>();
         if (options.Tail != 0)
         {
             var tail = options.Tail is { } n ? new TailWindow(n) : null;
-            foreach (var rotated in RotatedFiles(path))
+            foreach (var old in older)
             {
-                using var old = new LogFileCursor(rotated);
-                if (!old.TryOpen(atEnd: false)) continue;
                 while (old.ReadAvailable(entries))
                 {
                     if (Emit(entries, tail, options, out var ended) is { } batch) yield return batch;

@@ -67,6 +67,9 @@ internal sealed unsafe class LogFileCursor(string path) : IDisposable
         return read > 0;
     }
 
+    /// <summary>Whether the path still names the file we hold (no rotation since it was opened).</summary>
+    public bool StillAtPath() => file is not null && LStat(path) is { } now && now.Ino == inode;
+
     /// <summary>
     /// True when the path now names another file than ours (the writer rotated): what remains in ours is read into
     /// <paramref name="into"/> and the cursor moves to the start of the new file (once it exists).
