@@ -50,5 +50,8 @@ passed=$(( $(sum Passed) + pester_passed ))
 failed=$(( $(sum Failed) + pester_failed ))
 skipped=$(sum Skipped)
 if ((passed == 0)); then echo "no test ran"; status=1; fi
+# The names of what failed, last, so a CI log's tail shows them.
+grep -E -A8 '^\s+Failed [A-Za-z]' "$log_dir/xunit.log" | sed -E 's/^\s+Failed /xunit failed: /' || true
+grep -E '\[-\]' "$log_dir/pester.log" | sed -E 's/\x1b\[[0-9;]*m//g; s/^\s*\[-\] /pester failed: /' || true
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
