@@ -26,6 +26,7 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
             "Get-ContainerLog", "Invoke-ContainerImage", "Enter-Container", "Get-ContainerProcess", "Invoke-ContainerCommand",
             "Get-ContainerStatistics", "Update-Container",
             "Get-ContainerNetwork", "New-ContainerNetwork", "Remove-ContainerNetwork", "Connect-ContainerNetwork", "Disconnect-ContainerNetwork",
+            "Get-ContainerVolume", "New-ContainerVolume", "Remove-ContainerVolume",
         }, names);
     }
 
