@@ -8,11 +8,12 @@ namespace Containers.PowerShell.Cmdlets;
 /// <para type="synopsis">Creates a volume, like <c>docker volume create</c>.</para>
 /// <para type="description">A named volume that containers mount with New-Container -Volume name:/path; without a name the
 /// engine makes an anonymous volume with a random name (Remove-ContainerVolume -Unused removes it once no container uses
-/// it). The local driver keeps the data in a directory of the engine, or mounts what -Option says, as mount(8) would:
-/// type, device and o. Creating a name that exists with the same options writes that volume. Writes the volume.</para>
+/// it). The local driver keeps the data in a directory of the engine; -Option gives its options as docker volume create
+/// --opt does (type, device, o, size). Creating a name that exists writes that volume; asking for other options than
+/// it has is a VolumeConflict error. Writes the volume.</para>
 /// </summary>
 /// <example><code>New-ContainerVolume data</code><para>Creates the volume data.</para></example>
-/// <example><code>New-ContainerVolume scratch -Option @{ type = 'tmpfs'; device = 'tmpfs'; o = 'size=64m' } -Label env=test</code><para>Creates a volume that is a 64 MB tmpfs each time a container mounts it, labelled env=test.</para></example>
+/// <example><code>New-ContainerVolume scratch -Option @{ type = 'tmpfs'; device = 'tmpfs'; o = 'size=64m' } -Label env=test</code><para>Creates a volume with the local driver's tmpfs options (a 64 MB tmpfs in Docker), labelled env=test.</para></example>
 /// <example><code>$volume = New-ContainerVolume; New-Container busybox -Volume "$($volume.Name):/cache"</code><para>Creates an anonymous volume and a container that mounts it.</para></example>
 [Cmdlet(VerbsCommon.New, "ContainerVolume", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Volume))]

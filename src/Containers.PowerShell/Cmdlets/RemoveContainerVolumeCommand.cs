@@ -10,7 +10,7 @@ namespace Containers.PowerShell.Cmdlets;
 /// <para type="description">Takes names (wildcards), or volumes from Get-ContainerVolume on the pipeline. A volume that a
 /// container uses, running or not, is not removed: that is a VolumeInUse error with the engine's message naming the
 /// containers, and the other volumes are still removed. -Unused removes the anonymous volumes no container uses (the
-/// ones made by New-ContainerVolume without a name or by an image's VOLUME); with -All, every volume no container uses,
+/// ones made without a name, e.g. by New-ContainerVolume without -Name); with -All, every volume no container uses,
 /// named ones too.</para>
 /// </summary>
 /// <example><code>Remove-ContainerVolume data</code><para>Removes the volume data.</para></example>
