@@ -156,6 +156,13 @@ Describe 'Remove-ContainerVolume' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'VolumeNotFound*'
     }
 
+    It 'takes a volume that is not there as removed with -Force, as docker volume rm -f' {
+        New-ContainerVolume prm-e | Out-Null
+        Remove-ContainerVolume prm-e, no-such-volume -Force -Confirm:$false -ErrorVariable failures
+        $failures | Should -BeNullOrEmpty
+        Get-ContainerVolume 'prm-*' | Should -BeNullOrEmpty
+    }
+
     It 'does not remove a volume a container uses, and still removes the others' {
         New-ContainerVolume prm-used | Out-Null
         New-ContainerVolume prm-free | Out-Null
