@@ -79,6 +79,13 @@ public sealed partial class ContainerService
             throw new InvalidParameterException("container sharing network namespace with another container or host cannot be connected to any other network");
     }
 
+    /// <summary>As dockerd: "connect" for each network before a container's "start" event, "disconnect" after its "die".</summary>
+    private void PublishNetworkEvents(string action, string containerId, IEnumerable<ContainerEndpoint> endpoints)
+    {
+        foreach (var endpoint in endpoints)
+            if (networking.Networks.TryFind(endpoint.NetworkId) is { } network) PublishNetworkEvent(action, network, containerId);
+    }
+
     private void PublishNetworkEvent(string action, Network network, string containerId) =>
         events.Publish(EventTypes.Network, action, network.Id,
             new Dictionary<string, string> { ["container"] = containerId, ["name"] = network.Name, ["type"] = network.Driver });

@@ -51,12 +51,13 @@ public sealed partial class ContainerService
     private async Task RunAsync(ContainerRecord record, ContainerTracker tracker)
     {
         int pid;
+        List<ContainerEndpoint> endpoints;
         try
         {
             var networkNamespace = record.HostConfig.NetworkMode.StartsWith("container:", StringComparison.Ordinal)
                 ? NetworkNamespaceOf(record.HostConfig.NetworkMode["container:".Length..])
                 : null;
-            var endpoints = networking.Allocate(record);
+            endpoints = networking.Allocate(record);
             var ports = networking.Publish(record, endpoints);
             record = store.Update(record.Id, r =>
             {
@@ -101,6 +102,7 @@ public sealed partial class ContainerService
                 Health = StartingHealth(r),
             };
         });
+        PublishNetworkEvents("connect", record.Id, endpoints);
         events.Publish(EventTypes.Container, "start", record.Id, Attributes(record));
         Monitor(record.Id, tracker);
         StartHealthMonitor(record);
@@ -154,7 +156,8 @@ public sealed partial class ContainerService
             if (store.TryGet(id) is not { } record) return;
             try { runner.Cleanup(id); }
             catch (Exception e) { log.LogWarning("cleaning up after container {Id} failed: {Message}", id, e.Message); }
-            try { networking.DetachAll(id, namespaceDies: !SharesItsNetwork(record)); }
+            List<ContainerEndpoint> detached = [];
+            try { detached = networking.DetachAll(id, namespaceDies: !SharesItsNetwork(record)); }
             catch (IOException e) { log.LogWarning("detaching container {Id} from its networks failed: {Message}", id, e.Message); }
             var startedAt = ContainerViews.ParseTime(record.State.StartedAt);
             var finished = new DateTimeOffset(DateTime.SpecifyKind(exit.FinishedAt, DateTimeKind.Utc));
@@ -169,6 +172,7 @@ public sealed partial class ContainerService
             });
             if (exit.OomKilled) events.Publish(EventTypes.Container, "oom", id, Attributes(record));
             events.Publish(EventTypes.Container, "die", id, new Dictionary<string, string>(Attributes(record)) { ["exitCode"] = exit.ExitCode.ToString() });
+            PublishNetworkEvents("disconnect", id, detached);
             tracker.Exited(new ExitResult(exit.ExitCode));
 
             if (!_shuttingDown && ShouldRestart(record, exit.ExitCode))

@@ -127,6 +127,25 @@ public sealed class UserNetworkTests(ImageApiFixture fixture) : IClassFixture<Im
     }
 
     [Fact]
+    public async Task Start_and_stop_publish_network_connect_before_start_and_disconnect_after_die_as_dockerd()
+    {
+        var network = DockerCli.UniqueName("evt");
+        var networkId = await Cli.Ok("network", "create", network);
+        var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        var id = await Cli.Ok("run", "-d", "--network", network, Image, "sleep", "1000");
+        try { await Cli.Ok("stop", "-t", "0", id); }
+        finally { await Cli.Ok("rm", "-f", id); }
+        await Cli.Ok("network", "rm", network);
+        var until = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
+        var events = (await Cli.Ok("events", "--since", since.ToString(), "--until", until.ToString(),
+                "--format", "{{.Type}} {{.Action}} {{.Actor.ID}} {{index .Actor.Attributes \"container\"}}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains(id)).Select(l => string.Join(' ', l.Split(' ')[..2])).Where(e => e != "container kill").ToList();
+        Assert.Equal(["container create", "network connect", "container start", "container die", "network disconnect", "container stop", "container destroy"], events);
+        Assert.Contains($"network connect {networkId} {id}", await Cli.Ok("events", "--since", since.ToString(), "--until", until.ToString(),
+            "--filter", "type=network", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}} {{.Actor.Attributes.container}}"));
+    }
+
+    [Fact]
     public async Task None_host_and_container_modes_share_or_isolate_the_namespace()
     {
         Assert.Equal("lo", await Cli.Ok("run", "--rm", "--network", "none", Image, "ls", "/sys/class/net"));
