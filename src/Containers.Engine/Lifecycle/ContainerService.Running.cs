@@ -64,7 +64,7 @@ public sealed partial class ContainerService
                 EndpointView.Record(r, endpoints);
                 r.NetworkSettings.Ports = ports;
             });
-            WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
+            WriteHostsFile(record);
             WriteResolvConf(record);
             pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
                 created =>

@@ -180,7 +180,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     {
         var dir = store.DirectoryOf(record.Id);
         File.WriteAllText(Path.Combine(dir, "hostname"), record.Config.Hostname + "\n");
-        WriteHostsFile(record, ownAddress: null);
+        WriteHostsFile(record);
         WriteResolvConf(record);
     }
 
@@ -197,9 +197,14 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     }
 
     /// <summary>/etc/hosts with the container's own address (its first network's, at each start; none: 127.0.1.1).</summary>
-    private void WriteHostsFile(ContainerRecord record, string? ownAddress) =>
+    /// <summary>
+    /// Writes the container's /etc/hosts with its addresses on the networks its record shows (none before a start).
+    /// The file is rewritten in place: a running container sees a live connect or disconnect through its bind mount.
+    /// </summary>
+    private void WriteHostsFile(ContainerRecord record) =>
         File.WriteAllText(Path.Combine(store.DirectoryOf(record.Id), "hosts"),
-            HostsFile.Build(record.Config, record.HostConfig, ownAddress, networking.DefaultGateway()));
+            HostsFile.Build(record.Config, record.HostConfig,
+                record.NetworkSettings.Networks.Values.Select(n => n.IPAddress).Where(a => a.Length > 0).ToList(), networking.DefaultGateway()));
 
     private static Dictionary<string, string> Attributes(ContainerRecord r)
     {

@@ -100,11 +100,14 @@ public sealed class UserNetworkTests(ImageApiFixture fixture) : IClassFixture<Im
             var ip = await Cli.Inspect(running, $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}");
             Assert.StartsWith(Prefix(subnet) + ".", ip);
             Assert.Contains($"eth1    inet {ip}/24", await Cli.Ok("exec", running, "busybox", "ip", "-o", "-4", "addr"));
+            var hostname = await Cli.Inspect(running, "{{.Config.Hostname}}");
+            Assert.Contains($"{ip}\t{hostname}", (await Cli.Ok("exec", running, "cat", "/etc/hosts")).Split('\n'));
             Assert.Contains(running, await Cli.Ok("network", "inspect", network, "--format", "{{json .Containers}}"));
             Assert.Contains("already exists in network", await Cli.Fails("network", "connect", network, running));
 
             await Cli.Ok("network", "disconnect", network, running);
             Assert.DoesNotContain("eth1", await Cli.Ok("exec", running, "busybox", "ip", "-o", "link"));
+            Assert.DoesNotContain(ip, await Cli.Ok("exec", running, "cat", "/etc/hosts"));
             Assert.Equal("[bridge]", await Cli.Inspect(running, "{{range $k, $v := .NetworkSettings.Networks}}[{{$k}}]{{end}}"));
             Assert.Contains("is not connected to network", await Cli.Fails("network", "disconnect", network, running));
             await client.ConnectNetworkAsync(network, running);
