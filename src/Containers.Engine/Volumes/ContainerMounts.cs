@@ -65,6 +65,7 @@ public static class ContainerMounts
             foreach (var destination in configVolumes.Select(Clean).Distinct())
             {
                 if (byDestination.ContainsKey(destination) || tmpfs.Contains(destination)) continue;
+                if (destination == "/") throw new InvalidParameterException("invalid volume specification: '/': invalid specification: destination can't be '/'");
                 // As dockerd shows an image's VOLUME: no mode, no propagation, read-write, filled from the image.
                 byDestination[destination] = Make(new Request("volume", "", destination, false, "", "", CreateSource: true, []), volumes);
             }

@@ -29,12 +29,12 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
     private async Task<List<string>> VolumeNames(params string[] filters) =>
         (await Cli.Ok(["volume", "ls", "-q", .. filters.SelectMany(f => new[] { "-f", f })])).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
 
-    /// <summary>The volume events since <paramref name="since"/> as "action name" lines.</summary>
-    private async Task<List<string>> VolumeEvents(DateTimeOffset since)
+    /// <summary>The events of <paramref name="type"/>s since <paramref name="since"/>, in order, as "[type ]action id" lines.</summary>
+    private async Task<List<string>> Events(DateTimeOffset since, params string[] type)
     {
         static string Unix(DateTimeOffset t) => (t.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
-        var output = await Cli.Ok("events", "--since", Unix(since), "--until", Unix(DateTimeOffset.UtcNow.AddMilliseconds(10)),
-            "--filter", "type=volume", "--format", "{{.Action}} {{.Actor.ID}}");
+        var output = await Cli.Ok(["events", "--since", Unix(since), "--until", Unix(DateTimeOffset.UtcNow.AddMilliseconds(10)),
+            .. type.SelectMany(t => new[] { "--filter", "type=" + t }), "--format", (type.Length > 1 ? "{{.Type}} " : "") + "{{.Action}} {{.Actor.ID}}"]);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 
@@ -78,7 +78,10 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
         var since = DateTimeOffset.UtcNow;
         Assert.Equal(id, await Cli.Ok("rm", "-f", "-v", id));
         Assert.Equal(before.Order(), (await VolumeNames()).Order());
-        Assert.Equal(made.Select(n => "destroy " + n).Order(), (await VolumeEvents(since)).Order());
+        // As dockerd: the volumes' destroy events, then the container's.
+        var events = (await Events(since, "volume", "container")).Where(e => e.Contains(" destroy ")).ToList();
+        Assert.Equal(made.Select(n => "volume destroy " + n).Order(), events.SkipLast(1).Order());
+        Assert.Equal("container destroy " + id, events[^1]);
     }
 
     [Fact]
@@ -132,11 +135,14 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
         finally { await Cli.Ok("rm", "-f", "-v", id); }
         Assert.Equal(before.Order(), (await VolumeNames()).Order());
 
-        // A volume, bind or tmpfs of the request at an image VOLUME's destination replaces it: no anonymous volume there.
+        // A volume, bind or tmpfs of the request at an image VOLUME's destination replaces it: no anonymous volume there;
+        // one inside a VOLUME is mounted after it, not hidden by it.
         var named = UniqueName("over");
         using var temp = new TempDirectory();
         try
         {
+            Assert.Equal("config\nsub", await Cli.Ok("run", "--rm", "--network", "none", "-v", named + ":/srv/app/sub", image, "sh", "-c", "echo in > /srv/app/sub/f; ls /srv/app"));
+            Assert.Equal("in\n", File.ReadAllText(Path.Combine(await Cli.Ok("volume", "inspect", "-f", "{{.Mountpoint}}", named), "f")));
             var over = await Cli.Ok("create", "--network", "none", "-v", named + ":/srv/app", "--tmpfs", "/cache", image, "true");
             var mounts = await Mounts(over);
             Assert.Equal(new[] { "/srv/app" }, mounts.Keys);
@@ -153,6 +159,33 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
     }
 
     [Fact]
+    public async Task Through_the_api_a_bind_of_only_a_container_path_is_an_anonymous_volume_and_a_volume_at_the_root_a_400()
+    {
+        await Cli.Ok("pull", "-q", Image);
+        Task<RawHttp.Response> Create(string fields) => RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Post, "/containers/create",
+            $"{{\"Image\":\"{Image}\",\"Cmd\":[\"true\"],{fields}}}");
+        static string Message(RawHttp.Response r) => JsonDocument.Parse(r.Body).RootElement.GetProperty("message").GetString()!;
+        var created = await Create("\"HostConfig\":{\"NetworkMode\":\"none\",\"Binds\":[\"/data\"]}");
+        Assert.Equal(201, created.Status);
+        var id = JsonDocument.Parse(created.Body).RootElement.GetProperty("Id").GetString()!;
+        try
+        {
+            // As dockerd shows a local volume of HostConfig.Binds given no mode: "z".
+            await AssertAnonymous((await Mounts(id))["/data"], "z");
+        }
+        finally { await Cli.Ok("rm", "-v", id); }
+
+        var before = await VolumeNames();
+        // A path and a mode is not a volume (dockerd: volumes cannot include a mode); nothing mounts over the root.
+        var withMode = await Create("\"HostConfig\":{\"Binds\":[\"/data:rw\"]}");
+        Assert.Equal((400, "invalid volume specification: '/data:rw'"), (withMode.Status, Message(withMode)));
+        var atRoot = await Create("\"Volumes\":{\"/srv\":{},\"/\":{}}");
+        Assert.Equal((400, "invalid volume specification: '/': invalid specification: destination can't be '/'"), (atRoot.Status, Message(atRoot)));
+        Assert.Equal(before.Order(), (await VolumeNames()).Order());
+        Assert.Equal("", await Cli.Ok("ps", "-aq"));
+    }
+
+    [Fact]
     public async Task Run_rm_removes_the_anonymous_volumes_as_the_container_goes()
     {
         var before = await VolumeNames();
@@ -161,7 +194,7 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
             "echo x > /data/f; cat /srv/app/config; echo; grep -cE ' (/data|/cache|/srv/app) ' /proc/mounts");
         Assert.Equal("from the image\n3", output);
         Assert.Equal(before.Order(), (await VolumeNames()).Order());
-        var events = await VolumeEvents(since);
+        var events = await Events(since, "volume");
         Assert.Equal(3, events.Count(e => e.StartsWith("create ")));
         Assert.Equal(events.Where(e => e.StartsWith("create ")).Select(e => e.Replace("create ", "destroy ")).Order(),
             events.Where(e => e.StartsWith("destroy ")).Order());
