@@ -1,4 +1,5 @@
 using Containers.Api;
+using Containers.Engine.Archive;
 using Containers.Engine.Errors;
 using Containers.Engine.Configuration;
 using Containers.Engine.Events;
@@ -68,6 +69,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
                 try
                 {
                     snapshots.Prepare(r.Id, parentChainId);
+                    FillVolumes(r);
                     CrashPoint.Reach("create-prepared");
                     WriteContainerFiles(r);
                     runner.PrepareOutput(r);
@@ -84,6 +86,18 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
             ContainerMounts.RemoveAnonymous(record.Mounts, volumes);
             throw;
         }
+    }
+
+    /// <summary>
+    /// dockerd's copy-up, at create: each volume still empty gets the image's content at its destination (unless
+    /// <c>nocopy</c>), read from a temporary mount of the new snapshot; so a container only created (a data container
+    /// for <c>--volumes-from</c>) already holds it, and a volume emptied later is not filled again at a start.
+    /// </summary>
+    private void FillVolumes(ContainerRecord record)
+    {
+        if (!record.Mounts.Any(m => m.CopyUp)) return;
+        using var files = ContainerFiles.Open(null, snapshots.Mounts(record.Id), _mountsDirectory.Value);
+        VolumeCopyUp.Fill(record.Mounts, files.Root);
     }
 
     /// <summary><c>GET /containers/json</c>: running ones unless <paramref name="all"/> (or a limit, or filters for stopped ones).</summary>

@@ -222,7 +222,8 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
             Assert.Contains("Read-only file system", await Cli.Fails("run", "--rm", "--network", "none", "--volumes-from", source + ":ro", Image, "sh", "-c", "cat /shared/f && echo no > /shared/g"));
             Assert.False(File.Exists(Path.Combine(temp.Path, "g")));
 
-            var reader = await Cli.Ok("create", "--network", "none", "--volumes-from", source + ":ro", Image, "true");
+            // -v /shared (Config.Volumes) makes no volume where --volumes-from already mounts one.
+            var reader = await Cli.Ok("create", "--network", "none", "--volumes-from", source + ":ro", "-v", "/shared", Image, "true");
             ids.Add(reader);
             var mounts = await Mounts(reader);
             Assert.Equal(new[] { "/bind", "/shared" }, mounts.Keys.Order());
@@ -252,6 +253,23 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
             if (ids.Count > 0) await Cli.Ok(["rm", "-f", "-v", .. ids]);
             await Cli.Ok("volume", "rm", "-f", named);
         }
+    }
+
+    [Fact]
+    public async Task A_data_container_that_never_ran_shares_the_image_content_and_an_emptied_volume_is_not_filled_again()
+    {
+        var store = UniqueName("store");
+        await Cli.Ok("create", "--name", store, "--network", "none", "-v", "/srv/app", Image, "sh", "-c", "ls -A /srv/app");
+        try
+        {
+            // As dockerd: filled at create, before any start.
+            var volume = (await Mounts(store))["/srv/app"];
+            Assert.Equal("from the image", File.ReadAllText(Path.Combine(volume.Source, "config")));
+            Assert.Equal("from the image", await Cli.Ok("run", "--rm", "--network", "none", "--volumes-from", store, Image, "cat", "/srv/app/config"));
+            File.Delete(Path.Combine(volume.Source, "config"));
+            Assert.Equal("", await Cli.Ok("start", "-a", store));
+        }
+        finally { await Cli.Ok("rm", "-v", store); }
     }
 
     [Theory]
