@@ -87,20 +87,20 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
     [Fact]
     public async Task Rm_without_v_keeps_the_anonymous_volume_dangling_and_rm_v_never_removes_a_named_one()
     {
-        var named = UniqueName("named");
+        var (named, first, second) = (UniqueName("named"), UniqueName("first"), UniqueName("second"));
         string? kept = null;
         try
         {
-            var first = await Cli.Ok("run", "-d", "--network", "none", "-v", "/data", "-v", named + ":/named", Image, "sh", "-c", "echo one > /data/f; sleep 1000");
+            await Cli.Ok("run", "--name", first, "--network", "none", "-v", "/data", "-v", named + ":/named", Image, "sh", "-c", "echo one > /data/f");
             kept = (await Mounts(first))["/data"].Name;
             Assert.DoesNotContain(kept, await VolumeNames("dangling=true"));
-            await Cli.Ok("rm", "-f", first);
+            await Cli.Ok("rm", first);
             // Kept, with what the container wrote, and dangling: no container uses it any more.
             Assert.Contains(kept, await VolumeNames("dangling=true"));
             Assert.Contains(named, await VolumeNames("dangling=true"));
             Assert.Equal("one\n", File.ReadAllText(Path.Combine(await Cli.Ok("volume", "inspect", "-f", "{{.Mountpoint}}", kept), "f")));
 
-            var second = await Cli.Ok("create", "--network", "none", "-v", "/data", "-v", named + ":/named", Image, "true");
+            await Cli.Ok("create", "--name", second, "--network", "none", "-v", "/data", "-v", named + ":/named", Image, "true");
             var removed = (await Mounts(second))["/data"].Name;
             Assert.NotEqual(kept, removed);
             await Cli.Ok("rm", "-v", second);
@@ -111,6 +111,7 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
         }
         finally
         {
+            await DockerCli.RunAsync(Cli.Host, "rm", "-f", "-v", first, second); // left only by a failed assertion
             await Cli.Ok(["volume", "rm", "-f", named, .. kept is null ? Array.Empty<string>() : [kept]]);
         }
     }
