@@ -113,12 +113,12 @@ public sealed partial class ContainerService
         && NetworkModes.IsContainer(r.HostConfig.NetworkMode)
         && store.TryGet(r.HostConfig.NetworkMode[NetworkModes.ContainerPrefix.Length..])?.Id == record.Id);
 
-    /// <summary>A start that failed: State.Error says why, attaches end, and (as dockerd) an AutoRemove container goes.</summary>
+    /// <summary>A start that failed: State.Error says why, attaches end, and (as dockerd) an AutoRemove container goes, with its anonymous volumes.</summary>
     private void FailStart(ContainerRecord record, ContainerTracker tracker, string error, int exitCode)
     {
         record = store.Update(record.Id, r => { r.State.Error = error; r.State.ExitCode = exitCode; });
         tracker.EndAttaches();
-        if (record.HostConfig.AutoRemove) RemoveLocked(record);
+        if (record.HostConfig.AutoRemove) RemoveLocked(record, removeVolumes: true);
     }
 
     private string NetworkNamespaceOf(string other)
@@ -185,7 +185,8 @@ public sealed partial class ContainerService
             }
             else if (record.HostConfig.AutoRemove)
             {
-                RemoveLocked(record);
+                // As dockerd (docker run --rm): the anonymous volumes go with the container.
+                RemoveLocked(record, removeVolumes: true);
             }
         }
     }

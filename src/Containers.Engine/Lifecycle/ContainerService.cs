@@ -1,4 +1,5 @@
 using Containers.Api;
+using Containers.Engine.Archive;
 using Containers.Engine.Errors;
 using Containers.Engine.Configuration;
 using Containers.Engine.Events;
@@ -45,31 +46,58 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         LogOptions.Parse(host.LogConfig); // the daemon's and the container's log-opts are checked before anything is made
         foreach (var entry in host.ExtraHosts ?? []) HostsFile.ParseExtraHost(entry);
         var attached = networking.AtCreate(host, request.NetworkingConfig, request.MacAddress);
-        var mounts = ContainerMounts.Resolve(ContainerMounts.Parse(host), volumes);
+        var mounts = ContainerMounts.Resolve(host, config.Volumes?.Keys ?? Enumerable.Empty<string>(), other => store.Get(other).Mounts, volumes);
 
-        var record = store.Add(new ContainerRecord
+        var record = AddRecord(new ContainerRecord
         {
             Id = id, Created = DateTimeOffset.UtcNow, ImageName = request.Image!, ImageId = image.Id,
             Path = path, Args = args, Config = config, HostConfig = host, Mounts = mounts,
             NetworkSettings = new NetworkSettings { Networks = attached }, Attachments = EndpointView.AttachmentsOf(attached),
-        }, name, prepare: r =>
-        {
-            try
-            {
-                snapshots.Prepare(id, image.Layers.LastOrDefault()?.ChainId);
-                CrashPoint.Reach("create-prepared");
-                WriteContainerFiles(r);
-                runner.PrepareOutput(r);
-            }
-            catch
-            {
-                if (snapshots.Exists(id)) snapshots.Remove(id);
-                throw;
-            }
-        });
+        }, name, image.Layers.LastOrDefault()?.ChainId);
         CrashPoint.Reach("create-recorded");
         events.Publish(EventTypes.Container, "create", id, Attributes(record));
         return new ContainerCreateResponse { Id = id, Warnings = warnings };
+    }
+
+    /// <summary>Records a new container with its snapshot and files; if that fails, the anonymous volumes made for it go.</summary>
+    private ContainerRecord AddRecord(ContainerRecord record, string? name, string? parentChainId)
+    {
+        try
+        {
+            return store.Add(record, name, prepare: r =>
+            {
+                try
+                {
+                    snapshots.Prepare(r.Id, parentChainId);
+                    FillVolumes(r);
+                    CrashPoint.Reach("create-prepared");
+                    WriteContainerFiles(r);
+                    runner.PrepareOutput(r);
+                }
+                catch
+                {
+                    if (snapshots.Exists(r.Id)) snapshots.Remove(r.Id);
+                    throw;
+                }
+            });
+        }
+        catch
+        {
+            ContainerMounts.RemoveAnonymous(record.Mounts, volumes);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// dockerd's copy-up, at create: each volume still empty gets the image's content at its destination (unless
+    /// <c>nocopy</c>), read from a temporary mount of the new snapshot; so a container only created (a data container
+    /// for <c>--volumes-from</c>) already holds it, and a volume emptied later is not filled again at a start.
+    /// </summary>
+    private void FillVolumes(ContainerRecord record)
+    {
+        if (!record.Mounts.Any(m => m.CopyUp)) return;
+        using var files = ContainerFiles.Open(null, snapshots.Mounts(record.Id), _mountsDirectory.Value);
+        VolumeCopyUp.Fill(record.Mounts, files.Root);
     }
 
     /// <summary><c>GET /containers/json</c>: running ones unless <paramref name="all"/> (or a limit, or filters for stopped ones).</summary>
@@ -111,8 +139,9 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         events.Publish(EventTypes.Container, "rename", record.Id, new Dictionary<string, string>(Attributes(record)) { ["oldName"] = "/" + oldName });
     }
 
-    /// <summary>docker rm; with <paramref name="force"/> a running container is killed first.</summary>
-    public async Task RemoveAsync(string idOrName, bool force)
+    /// <summary>docker rm; with <paramref name="force"/> a running container is killed first, with
+    /// <paramref name="removeVolumes"/> (<c>-v</c>) its anonymous volumes go too.</summary>
+    public async Task RemoveAsync(string idOrName, bool force, bool removeVolumes = false)
     {
         var record = store.Get(idOrName);
         var tracker = Tracker(record.Id);
@@ -129,12 +158,13 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
             if (current.Status == ContainerStatus.Restarting && force) CancelPendingRestart(tracker);
             else if (!current.Status.CanRemove)
                 throw new ConflictException($"cannot remove container \"/{current.Name}\": container is {current.Status}: stop the container before removing or force remove");
-            RemoveLocked(current);
+            RemoveLocked(current, removeVolumes);
         }
     }
 
-    /// <summary>Removes a stopped container's run leftovers, snapshot, files and record; called under its gate.</summary>
-    private void RemoveLocked(ContainerRecord record)
+    /// <summary>Removes a stopped container's run leftovers, snapshot, files and record, and with
+    /// <paramref name="removeVolumes"/> its anonymous volumes (before its destroy event, as dockerd); called under its gate.</summary>
+    private void RemoveLocked(ContainerRecord record, bool removeVolumes)
     {
         StopHealthMonitor(record.Id);
         runner.Cleanup(record.Id);
@@ -147,6 +177,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         CrashPoint.Reach("rm-unrecorded");
         if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);
         ForgetExecs(record.Id);
+        if (removeVolumes) ContainerMounts.RemoveAnonymous(record.Mounts, volumes);
         events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));
         if (_trackers.TryRemove(record.Id, out var tracker))
         {
@@ -167,7 +198,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
             {
                 if (store.TryGet(candidate.Id) is not { } record || !record.Status.IsStopped) continue;
                 if (snapshots.Exists(record.Id)) response.SpaceReclaimed += snapshots.Usage(record.Id).Bytes;
-                RemoveLocked(record);
+                RemoveLocked(record, removeVolumes: false);
                 response.ContainersDeleted.Add(record.Id);
             }
         }
