@@ -30,9 +30,14 @@ public sealed partial class ContainersClient
         using var _ = await SendAsync(HttpMethod.Post, $"containers/{Uri.EscapeDataString(idOrName)}/rename?name={Uri.EscapeDataString(newName)}", null, cancel);
     }
 
-    public async Task RemoveContainerAsync(string idOrName, bool force = false, CancellationToken cancel = default)
+    public Task RemoveContainerAsync(string idOrName, bool force = false, CancellationToken cancel = default) =>
+        RemoveContainerAsync(idOrName, force, removeVolumes: false, cancel);
+
+    /// <summary>Removes a container; <paramref name="removeVolumes"/> removes its anonymous volumes too (docker rm -v).</summary>
+    public async Task RemoveContainerAsync(string idOrName, bool force, bool removeVolumes, CancellationToken cancel = default)
     {
-        using var _ = await SendAsync(HttpMethod.Delete, $"containers/{Uri.EscapeDataString(idOrName)}?force={(force ? "1" : "0")}", null, cancel);
+        using var _ = await SendAsync(HttpMethod.Delete,
+            $"containers/{Uri.EscapeDataString(idOrName)}?force={(force ? "1" : "0")}&v={(removeVolumes ? "1" : "0")}", null, cancel);
     }
 
     public async Task<ContainersPruneResponse> PruneContainersAsync(CancellationToken cancel = default)

@@ -21,6 +21,17 @@ Describe 'Mounts of New-Container and Invoke-ContainerImage' {
         Invoke-ContainerImage $Image -Remove -Network none -Volume pester-data:/data -- sh -c 'cat /data/f' | Should -Be 'kept'
     }
 
+    It 'removes the anonymous volumes of a container with Remove-Container -Volumes, and keeps named ones' {
+        $before = @((Get-ContainerVolume).Name)
+        $container = New-Container $Image -Network none -Volume '/scratch', 'pester-keep:/keep'
+        $made = @((Get-ContainerVolume).Name | Where-Object { $_ -notin $before })
+        $made | Should -HaveCount 2
+        $made | Should -Contain 'pester-keep'
+        Remove-Container $container.Id -Volumes -Confirm:$false
+        @((Get-ContainerVolume).Name | Where-Object { $_ -notin $before }) | Should -Be @('pester-keep')
+        Remove-ContainerVolume pester-keep -Confirm:$false
+    }
+
     It 'bind-mounts a host directory both ways, and read-only refuses writes' {
         Invoke-ContainerImage $Image -Remove -Network none -Volume "${HostDir}:/src" -- sh -c 'cat /src/from-host.txt; echo back > /src/from-container.txt' |
             Should -Be 'host data'
