@@ -2,6 +2,7 @@ using Containers.Api;
 using Containers.Engine.Errors;
 using Containers.Engine.Events;
 using Containers.Engine.Networks;
+using Containers.Engine.Networks.Ports;
 
 namespace Containers.Engine.Lifecycle;
 
@@ -59,11 +60,13 @@ public sealed partial class ContainerService
                 throw new InvalidParameterException("container cannot be disconnected from host network or connected to host network");
             if (!record.NetworkSettings.Networks.ContainsKey(network.Name))
                 throw new ForbiddenException($"container {record.Id} is not connected to network {network.Name}");
-            await Task.Run(() => networking.Detach(record.Id, network.Id));
+            var running = record.Status.IsRunning && record.State.Pid > 0;
+            var (_, unpublished) = await Task.Run(() => networking.Detach(record.Id, network.Id, running ? record.State.Pid : 0));
             var disconnected = store.Update(record.Id, r =>
             {
                 r.NetworkSettings.Networks.Remove(network.Name);
                 r.Attachments.Remove(network.Id);
+                if (unpublished) r.NetworkSettings.Ports = PortViews.Settings([], r.Config.ExposedPorts);
             });
             if (disconnected.Status.IsRunning) WriteHostsFile(disconnected);
             PublishNetworkEvent("disconnect", network, record.Id);

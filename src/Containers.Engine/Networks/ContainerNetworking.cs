@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -213,12 +214,23 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
         return released;
     }
 
-    /// <summary>Releases one endpoint (disconnect) and deletes its veth: the interface leaves the container at once.</summary>
-    public ContainerEndpoint? Detach(string containerId, string networkId)
+    /// <summary>
+    /// Releases one endpoint (disconnect) and deletes its veth: the interface leaves the container at once. For a running
+    /// container (init <paramref name="pid"/>), as dockerd: the ports published on that endpoint are unpublished (the
+    /// result says so), and the default route, which the kernel drops with the interface, moves to the remaining
+    /// endpoint with the lowest ethN.
+    /// </summary>
+    public (ContainerEndpoint? Endpoint, bool Unpublished) Detach(string containerId, string networkId, int pid = 0)
     {
         var endpoint = endpoints.Release(networkId, containerId);
-        if (endpoint is not null) DeleteVeths([endpoint]);
-        return endpoint;
+        if (endpoint is null) return (null, false);
+        var unpublished = firewall.Ports.MappingsOf(containerId).Any(m => m.ContainerIp.Equals(AddressOf(endpoint)));
+        if (unpublished) firewall.Unpublish(containerId);
+        DeleteVeths([endpoint]);
+        var next = endpoints.OfContainer(containerId).OrderBy(e => int.Parse(e.Interface.AsSpan(3), CultureInfo.InvariantCulture)).FirstOrDefault();
+        if (pid > 0 && next is not null)
+            IpRoute.InNamespaceOf(pid, [$"route replace default via {Ipam.Format(next.Gateway)} dev {next.Interface}"]);
+        return (endpoint, unpublished);
     }
 
     /// <summary>Connects a running container (init <paramref name="pid"/>) to one more network: the next free ethN.</summary>

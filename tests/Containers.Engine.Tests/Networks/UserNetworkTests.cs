@@ -149,6 +149,32 @@ public sealed class UserNetworkTests(ImageApiFixture fixture) : IClassFixture<Im
     }
 
     [Fact]
+    public async Task Disconnecting_the_network_of_the_default_route_and_ports_moves_the_route_and_unpublishes_them()
+    {
+        var (network, subnet) = (DockerCli.UniqueName("next"), RandomSubnet());
+        await Cli.Ok("network", "create", "--subnet", subnet, network);
+        var port = HostNetwork.FreePort();
+        var id = await Cli.Ok("run", "-d", "-p", $"127.0.0.1:{port}:8080", Image, "sh", "-c",
+            "mkdir -p /www && echo up >/www/index.html && exec busybox httpd -f -p 8080 -h /www");
+        try
+        {
+            Assert.Equal("up\n", await HostNetwork.GetAsync("127.0.0.1", port, ""));
+            await Cli.Ok("network", "connect", network, id);
+            await Cli.Ok("network", "disconnect", "bridge", id);
+
+            Assert.Contains($"default via {Prefix(subnet)}.1 dev eth1", await Cli.Ok("exec", id, "busybox", "ip", "route"));
+            Assert.Null(await HostNetwork.TryGetAsync("127.0.0.1", port));
+            Assert.Equal("", await Cli.Ok("port", id));
+            Assert.DoesNotContain($"dport {port} ", fixture.Engine.FirewallTable());
+        }
+        finally
+        {
+            await Cli.Ok("rm", "-f", id);
+            await Cli.Ok("network", "rm", network);
+        }
+    }
+
+    [Fact]
     public async Task None_host_and_container_modes_share_or_isolate_the_namespace()
     {
         Assert.Equal("lo", await Cli.Ok("run", "--rm", "--network", "none", Image, "ls", "/sys/class/net"));
