@@ -175,6 +175,11 @@ public static unsafe partial class Libc
         return (int)syscall(SYS_mount_setattr, fd, (nint)(&empty), AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), (nint)(&attr), sizeof(MountAttr));
     }
 
+    private static readonly Lazy<bool> hasMountSetattr = new(() => mount_setattr(-1, false, default) == 0 || Errno != ENOSYS);
+
+    /// <summary>Whether this kernel has mount_setattr(2) (Linux 5.12): recursive mount attributes such as "rro".</summary>
+    public static bool HasMountSetattr => hasMountSetattr.Value;
+
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mkdirat(int dirfd, string path, uint mode);
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -13,6 +13,9 @@ public sealed class ContainerMount
 
     /// <summary>A volume without <c>nocopy</c>: filled with the image's content at its destination while it is empty.</summary>
     public bool CopyUp { get; set; }
+
+    /// <summary>A <c>--mount type=bind</c>'s BindOptions as given (how recursively a read-only bind is read-only).</summary>
+    public MountBindOptions? BindOptions { get; set; }
 }
 
 /// <summary>
@@ -26,7 +29,7 @@ public static class ContainerMounts
     private const string DefaultBindPropagation = "rprivate";
 
     /// <summary>A checked request: a volume (Source is its name, empty for an anonymous one), a bind or a tmpfs.</summary>
-    public sealed record Request(string Type, string Source, string Target, bool ReadOnly, string Mode, string Propagation, bool CreateSource, List<string> TmpfsOptions, bool NoCopy = false);
+    public sealed record Request(string Type, string Source, string Target, bool ReadOnly, string Mode, string Propagation, bool CreateSource, List<string> TmpfsOptions, bool NoCopy = false, MountBindOptions? BindOptions = null);
 
     public static List<Request> Parse(HostConfig host)
     {
@@ -58,7 +61,7 @@ public static class ContainerMounts
                 point.Source = r.Source;
                 break;
         }
-        return new ContainerMount { Point = point, TmpfsOptions = r.TmpfsOptions, CopyUp = r.Type == "volume" && !r.NoCopy };
+        return new ContainerMount { Point = point, TmpfsOptions = r.TmpfsOptions, CopyUp = r.Type == "volume" && !r.NoCopy, BindOptions = r.BindOptions };
     }).ToList();
 
     /// <summary>The names of the volumes a container's mounts use.</summary>
@@ -114,7 +117,8 @@ public static class ContainerMounts
                 if (!mount.Source.StartsWith('/')) throw new InvalidParameterException(Invalid($"invalid mount path: '{mount.Source}' mount path must be absolute"));
                 var propagation = mount.BindOptions?.Propagation is { Length: > 0 } p ? p : DefaultBindPropagation;
                 if (!Propagations.Contains(propagation)) throw new InvalidParameterException(Invalid($"invalid propagation mode: {propagation}"));
-                return new Request("bind", mount.Source, mount.Target, mount.ReadOnly, "", propagation, CreateSource: false, []);
+                CheckReadOnlyRecursion(mount, Invalid);
+                return new Request("bind", mount.Source, mount.Target, mount.ReadOnly, "", propagation, CreateSource: false, [], BindOptions: mount.BindOptions);
             case "volume":
                 if (mount.Source.Length > 0) CheckVolumeName(mount.Source);
                 return new Request("volume", mount.Source, mount.Target, mount.ReadOnly, "", "", CreateSource: true, [], NoCopy: mount.VolumeOptions?.NoCopy == true);
@@ -129,6 +133,20 @@ public static class ContainerMounts
                 }
                 return new Request("tmpfs", "", mount.Target, mount.ReadOnly, "", "", CreateSource: false, options);
         }
+    }
+
+    /// <summary>dockerd's conflicts between ReadOnly and the 1.44 recursion options (it finds them at start; we at create).</summary>
+    private static void CheckReadOnlyRecursion(Mount mount, Func<string, string> invalid)
+    {
+        if (mount.BindOptions is not { } o) return;
+        string? conflict = (mount.ReadOnly, o.ReadOnlyNonRecursive, o.ReadOnlyForceRecursive) switch
+        {
+            (false, true, _) => "!ReadOnly && BindOptions.ReadOnlyNonRecursive",
+            (false, _, true) => "!ReadOnly && BindOptions.ReadOnlyForceRecursive",
+            (_, true, true) => "ReadOnlyNonRecursive && BindOptions.ReadOnlyForceRecursive",
+            _ => null,
+        };
+        if (conflict is not null) throw new InvalidParameterException(invalid("mount options conflict: " + conflict));
     }
 
     private static void CheckTarget(string target, Func<string, string> invalid)
