@@ -77,7 +77,7 @@ public static class ContainerSpecBuilder
     }
 
     /// <summary>
-    /// A volume or bind as a recursive bind of its host directory, a tmpfs as a tmpfs. A read-only volume or bind is
+    /// A volume or bind as a recursive bind of its host directory (a plain one with BindOptions.NonRecursive), a tmpfs as a tmpfs. A read-only volume or bind is
     /// recursively read-only ("rro": every submount too) as with Docker 25 and API 1.44, unless BindOptions.ReadOnlyNonRecursive
     /// asks for the top only ("ro"); where the kernel cannot (no mount_setattr) it falls back to "ro" unless
     /// ReadOnlyForceRecursive, which the runtime then refuses clearly.
@@ -90,7 +90,8 @@ public static class ContainerSpecBuilder
         var propagation = point.Propagation.Length > 0 ? point.Propagation : "rprivate";
         var recursive = mount.BindOptions is { } o ? !o.ReadOnlyNonRecursive && (o.ReadOnlyForceRecursive || Libc.HasMountSetattr) : Libc.HasMountSetattr;
         List<string> readOnly = point.RW ? [] : [recursive ? "rro" : "ro"];
-        return new RuntimeMount { Destination = point.Destination, Type = "bind", Source = point.Source, Options = ["rbind", propagation, .. readOnly] };
+        var bind = mount.BindOptions?.NonRecursive == true ? "bind" : "rbind";
+        return new RuntimeMount { Destination = point.Destination, Type = "bind", Source = point.Source, Options = [bind, propagation, .. readOnly] };
     }
 
     /// <summary>The container's cgroup under every hierarchy (v1 controllers, or the unified tree).</summary>

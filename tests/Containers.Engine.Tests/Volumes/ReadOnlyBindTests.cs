@@ -4,7 +4,8 @@ namespace Containers.Engine.Tests.Volumes;
 
 /// <summary>
 /// How read-only a read-only bind is, through the docker CLI: recursively (every submount of the host directory too) by
-/// default as with Docker 25 and API 1.44; the top only with <c>bind-recursive=writable</c> (ReadOnlyNonRecursive).
+/// default as with Docker 25 and API 1.44; the top only with <c>bind-recursive=writable</c> (ReadOnlyNonRecursive); without
+/// the submounts at all with <c>bind-recursive=disabled</c> (NonRecursive).
 /// The host directory has a tmpfs mounted on its "sub" directory.
 /// </summary>
 public sealed class ReadOnlyBindTests(VolumeMountFixture fixture) : IClassFixture<VolumeMountFixture>
@@ -44,6 +45,17 @@ public sealed class ReadOnlyBindTests(VolumeMountFixture fixture) : IClassFixtur
             Assert.Equal("true false", await Cli.Inspect(id, "{{range .HostConfig.Mounts}}{{.BindOptions.ReadOnlyNonRecursive}} {{.BindOptions.ReadOnlyForceRecursive}}{{end}}"));
         }
         finally { await Cli.Ok("rm", "-f", id); }
+    }
+
+    [Fact]
+    public async Task Bind_recursive_disabled_does_not_carry_the_submounts()
+    {
+        using var host = new HostDirectoryWithSubmount();
+        // The tmpfs on sub stays behind: the container sees the empty directory under it.
+        Assert.Equal("top 0", await Cli.Ok("run", "--rm", "--network", "none", "--mount", $"type=bind,source={host.Path},target=/data,bind-recursive=disabled",
+            fixture.Image, "sh", "-c", "echo $(cat /data/top.txt) $(ls -A /data/sub | wc -l)"));
+        Assert.Equal("top 1", await Cli.Ok("run", "--rm", "--network", "none", "--mount", $"type=bind,source={host.Path},target=/data",
+            fixture.Image, "sh", "-c", "echo $(cat /data/top.txt) $(ls -A /data/sub | wc -l)"));
     }
 
     [Theory]
