@@ -58,6 +58,43 @@ public sealed class ReadOnlyBindTests(VolumeMountFixture fixture) : IClassFixtur
             fixture.Image, "sh", "-c", "echo $(cat /data/top.txt) $(ls -A /data/sub | wc -l)"));
     }
 
+    [Fact]
+    public async Task A_client_before_API_1_44_gets_read_only_binds_that_are_read_only_at_the_top_only()
+    {
+        using var host = new HostDirectoryWithSubmount();
+        var body = new JsonObject
+        {
+            ["Image"] = fixture.Image,
+            ["Cmd"] = new JsonArray("sh", "-c", "touch /data/new 2>&1 || true; touch /data/sub/new 2>&1 && echo sub-written || true"),
+            ["HostConfig"] = new JsonObject { ["NetworkMode"] = "none", ["Binds"] = new JsonArray(host.Path + ":/data:ro") },
+        }.ToJsonString();
+        var r = await RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Post, "/v1.43/containers/create", body);
+        Assert.Equal(201, r.Status);
+        var id = JsonNode.Parse(r.Body)!["Id"]!.GetValue<string>();
+        try
+        {
+            Assert.Equal("touch: /data/new: Read-only file system\nsub-written", await Cli.Ok("start", "-a", id));
+        }
+        finally { await Cli.Ok("rm", "-f", id); }
+
+        var force = await RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Post, "/v1.43/containers/create", MountBody(host.Path, true, false, true));
+        Assert.Equal(400, force.Status);
+        Assert.Contains("BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer", force.Body);
+    }
+
+    private string MountBody(string source, bool readOnly, bool nonRecursive, bool forceRecursive) => new JsonObject
+    {
+        ["Image"] = fixture.Image,
+        ["HostConfig"] = new JsonObject
+        {
+            ["Mounts"] = new JsonArray(new JsonObject
+            {
+                ["Type"] = "bind", ["Source"] = source, ["Target"] = "/data", ["ReadOnly"] = readOnly,
+                ["BindOptions"] = new JsonObject { ["ReadOnlyNonRecursive"] = nonRecursive, ["ReadOnlyForceRecursive"] = forceRecursive },
+            }),
+        },
+    }.ToJsonString();
+
     [Theory]
     [InlineData(false, true, false, "mount options conflict: !ReadOnly && BindOptions.ReadOnlyNonRecursive")]
     [InlineData(false, false, true, "mount options conflict: !ReadOnly && BindOptions.ReadOnlyForceRecursive")]
@@ -66,18 +103,7 @@ public sealed class ReadOnlyBindTests(VolumeMountFixture fixture) : IClassFixtur
     {
         // The CLI refuses these itself: the API is asked directly, as another client could.
         using var host = new TempDirectory();
-        var body = new JsonObject
-        {
-            ["Image"] = fixture.Image,
-            ["HostConfig"] = new JsonObject
-            {
-                ["Mounts"] = new JsonArray(new JsonObject
-                {
-                    ["Type"] = "bind", ["Source"] = host.Path, ["Target"] = "/data", ["ReadOnly"] = readOnly,
-                    ["BindOptions"] = new JsonObject { ["ReadOnlyNonRecursive"] = nonRecursive, ["ReadOnlyForceRecursive"] = forceRecursive },
-                }),
-            },
-        }.ToJsonString();
+        var body = MountBody(host.Path, readOnly, nonRecursive, forceRecursive);
         var r = await RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Post, "/v1.47/containers/create", body);
         Assert.Equal(400, r.Status);
         Assert.Contains(message, r.Body);
