@@ -66,6 +66,21 @@ public sealed class MountTargetTests : IDisposable
     }
 
     [Fact]
+    public void ALinkThroughAProcMagicLinkIsRefused()
+    {
+        // /proc is mounted (first) by then and the init's own root is still the host's: /proc/self/root leads to it.
+        string victim = host.Sub("victim");
+        var b = f.Bundle("true");
+        File.CreateSymbolicLink(Path.Combine(b.Rootfs, "data"), "/proc/self/root" + victim);
+        AddMount(b, "/data/x", Source());
+
+        var e = Assert.Throws<Launch.ContainerStartException>(() => f.Run(b));
+
+        Assert.Contains("open /data/x in the container's root (a symlink loop, or a link through a /proc magic link", e.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(victim));
+    }
+
+    [Fact]
     public void DanglingSymlinksOnTheWayAreFollowedInScopeAndTheirTargetsCreated()
     {
         var b = f.Bundle("cat", "/missing/deeper/marker");

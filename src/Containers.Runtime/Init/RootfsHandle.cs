@@ -44,7 +44,8 @@ internal sealed class RootfsHandle : IDisposable
 
     /// <summary>Opens <paramref name="path"/> inside the container (in scope, checked), creating nothing.</summary>
     public Target OpenExisting(string path) =>
-        Checked(Check(openat2(fd, string.Join('/', Clean(path)) is { Length: > 0 } p ? p : ".", O_PATH | O_CLOEXEC, Resolve), $"open {path} in the container's root"), path);
+        Checked(openat2(fd, string.Join('/', Clean(path)) is { Length: > 0 } p ? p : ".", O_PATH | O_CLOEXEC, Resolve) is var opened and >= 0
+            ? opened : throw OpenFailed(path, Errno), path);
 
     private Target Checked(int target, string destination)
     {
@@ -66,7 +67,7 @@ internal sealed class RootfsHandle : IDisposable
         {
             int opened = openat2(fd, current.Length == 0 ? "." : current, O_PATH | O_CLOEXEC, Resolve);
             if (opened >= 0) return opened;
-            if (Errno != ENOENT) throw new Interop.SyscallException($"open {destination} in the container's root", Errno);
+            if (Errno != ENOENT) throw OpenFailed(destination, Errno);
             var parts = current.Split('/', StringSplitOptions.RemoveEmptyEntries);
             var (parent, missing) = LongestExisting(parts, destination);
             try
@@ -100,10 +101,14 @@ internal sealed class RootfsHandle : IDisposable
         {
             int opened = openat2(fd, string.Join('/', parts[..k]), O_PATH | O_CLOEXEC, Resolve);
             if (opened >= 0) return (opened, k);
-            if (Errno != ENOENT) throw new Interop.SyscallException($"open {destination} in the container's root", Errno);
+            if (Errno != ENOENT) throw OpenFailed(destination, Errno);
         }
         return (Check(openat2(fd, ".", O_PATH | O_CLOEXEC, Resolve), "open the container's root"), 0);
     }
+
+    private static Interop.SyscallException OpenFailed(string path, int errno) => new(errno == ELOOP
+        ? $"open {path} in the container's root (a symlink loop, or a link through a /proc magic link such as /proc/self/root, which is refused)"
+        : $"open {path} in the container's root", errno);
 
     /// <summary>A host path under the root as a path inside it.</summary>
     private string InRoot(string real) =>
