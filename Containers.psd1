@@ -40,6 +40,9 @@
         'Remove-ContainerNetwork'
         'Connect-ContainerNetwork'
         'Disconnect-ContainerNetwork'
+        'Get-ContainerVolume'
+        'New-ContainerVolume'
+        'Remove-ContainerVolume'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

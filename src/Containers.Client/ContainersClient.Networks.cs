@@ -8,7 +8,7 @@ public sealed partial class ContainersClient
 {
     /// <summary>The networks, optionally filtered with Docker's network filters (name, id, driver, label, type, scope, dangling).</summary>
     public Task<List<Network>> ListNetworksAsync(IReadOnlyDictionary<string, string[]>? filters = null, CancellationToken cancel = default) =>
-        GetJsonAsync("networks" + (filters is { Count: > 0 } ? "?filters=" + EncodeFilters(filters) : ""), ApiJson.Context.ListNetwork, cancel);
+        GetJsonAsync("networks" + FiltersQuery(filters), ApiJson.Context.ListNetwork, cancel);
 
     public Task<Network> GetNetworkAsync(string idOrName, CancellationToken cancel = default) =>
         GetJsonAsync("networks/" + Uri.EscapeDataString(idOrName), ApiJson.Context.Network, cancel);

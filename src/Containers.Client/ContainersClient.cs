@@ -61,30 +61,6 @@ public sealed partial class ContainersClient : IDisposable
             yield return message;
     }
 
-    public async Task<Volume> CreateVolumeAsync(VolumeCreateRequest request, CancellationToken cancel = default)
-    {
-        using var response = await SendAsync(HttpMethod.Post, "volumes/create", JsonContent.Create(request, ApiJson.Context.VolumeCreateRequest), cancel);
-        return await ReadJsonAsync(response, ApiJson.Context.Volume, cancel);
-    }
-
-    public async Task<IReadOnlyList<Volume>> ListVolumesAsync(CancellationToken cancel = default) =>
-        (await GetJsonAsync("volumes", ApiJson.Context.VolumeListResponse, cancel)).Volumes;
-
-    public Task<Volume> GetVolumeAsync(string name, CancellationToken cancel = default) =>
-        GetJsonAsync("volumes/" + Uri.EscapeDataString(name), ApiJson.Context.Volume, cancel);
-
-    public async Task RemoveVolumeAsync(string name, CancellationToken cancel = default)
-    {
-        using var _ = await SendAsync(HttpMethod.Delete, "volumes/" + Uri.EscapeDataString(name), null, cancel);
-    }
-
-    public async Task<VolumePruneResponse> PruneVolumesAsync(bool all = false, CancellationToken cancel = default)
-    {
-        var path = "volumes/prune" + (all ? "?filters=" + Uri.EscapeDataString("{\"all\":[\"true\"]}") : "");
-        using var response = await SendAsync(HttpMethod.Post, path, null, cancel);
-        return await ReadJsonAsync(response, ApiJson.Context.VolumePruneResponse, cancel);
-    }
-
     /// <summary>Reads a stream of JSON lines (Docker's JSONMessage streams), one object per line.</summary>
     private async IAsyncEnumerable<T> ReadJsonLinesAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, [EnumeratorCancellation] CancellationToken cancel)
     {

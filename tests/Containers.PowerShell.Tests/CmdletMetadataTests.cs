@@ -26,6 +26,7 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
             "Get-ContainerLog", "Invoke-ContainerImage", "Enter-Container", "Get-ContainerProcess", "Invoke-ContainerCommand",
             "Get-ContainerStatistics", "Update-Container",
             "Get-ContainerNetwork", "New-ContainerNetwork", "Remove-ContainerNetwork", "Connect-ContainerNetwork", "Disconnect-ContainerNetwork",
+            "Get-ContainerVolume", "New-ContainerVolume", "Remove-ContainerVolume",
         }, names);
     }
 
@@ -122,6 +123,19 @@ public sealed class CmdletMetadataTests(ModuleMetadata module) : IClassFixture<M
     }
 
     private Type Cmdlet(string name) => module.CmdletTypes.Single(t => ModuleMetadata.CmdletName(t) == name);
+
+    [Fact]
+    public void Remove_ContainerVolume_prunes_in_a_set_of_its_own()
+    {
+        var parameters = Parameters(Cmdlet("Remove-ContainerVolume")).ToDictionary(p => p.Property.Name);
+        string[] Sets(string parameter) => parameters[parameter].Attributes.Select(a => ModuleMetadata.Named<string>(a, "ParameterSetName") ?? "__AllParameterSets").Order().ToArray();
+        Assert.Equal(["Unused"], Sets("Unused"));
+        Assert.True(ModuleMetadata.Named<bool>(parameters["Unused"].Attributes[0], "Mandatory"), "-Unused selects the prune set");
+        Assert.Equal(["Unused"], Sets("All"));
+        Assert.Equal(["InputObject", "Name"], Sets("Force"));
+        Assert.Equal(["__AllParameterSets"], Sets("PassThru"));
+        Assert.Equal(["Name"], Sets("Name"));
+    }
 
     [Fact]
     public void Get_ContainerEngine_returns_the_engine_summary()

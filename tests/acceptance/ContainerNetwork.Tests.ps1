@@ -26,8 +26,9 @@ Describe 'New-ContainerNetwork and Get-ContainerNetwork' {
         (Get-ContainerNetwork pester-net-a).Id | Should -Be $network.Id
     }
 
-    It 'takes a subnet, gateway and internal flag' {
-        $network = New-ContainerNetwork pester-net-b -Subnet 10.231.5.0/24 -Gateway 10.231.5.254 -Internal
+    It 'takes a subnet, gateway and internal flag, and labels as key=value strings' {
+        $network = New-ContainerNetwork pester-net-b -Subnet 10.231.5.0/24 -Gateway 10.231.5.254 -Internal -Label tier=db
+        $network.Labels['tier'] | Should -Be 'db'
         $network.IPAM.Config[0].Subnet | Should -Be '10.231.5.0/24'
         $network.IPAM.Config[0].Gateway | Should -Be '10.231.5.254'
         $network.Internal | Should -BeTrue

@@ -45,3 +45,159 @@ Describe 'Mounts of New-Container and Invoke-ContainerImage' {
         { New-Container $Image -Mount $mount -ErrorAction Stop } | Should -Throw '*bind source path does not exist*'
     }
 }
+
+Describe 'New-ContainerVolume and Get-ContainerVolume' {
+    AfterEach {
+        Remove-Container 'pvol-ctr-*' -Force -Confirm:$false -ErrorAction SilentlyContinue
+        Get-ContainerVolume 'pvol-*' | Remove-ContainerVolume -Confirm:$false
+    }
+
+    It 'creates a named volume with labels and driver options and writes it' {
+        $volume = New-ContainerVolume pvol-a -Label env=test, tier=db -Option @{ type = 'tmpfs'; device = 'tmpfs'; o = 'size=8m' }
+        $volume | Should -BeOfType ([Containers.Api.Volume])
+        $volume.Name | Should -Be 'pvol-a'
+        $volume.Driver | Should -Be 'local'
+        $volume.Labels['env'] | Should -Be 'test'
+        $volume.Labels['tier'] | Should -Be 'db'
+        $volume.Options['o'] | Should -Be 'size=8m'
+        $volume.Mountpoint | Should -Not -BeNullOrEmpty
+        $again = Get-ContainerVolume pvol-a
+        $again.Labels['env'] | Should -Be 'test'
+        $again.Options['type'] | Should -Be 'tmpfs'
+    }
+
+    It 'takes labels as a hashtable too' {
+        (New-ContainerVolume pvol-b -Label @{ suite = 'pester' }).Labels['suite'] | Should -Be 'pester'
+    }
+
+    It 'creates an anonymous volume without a name' {
+        $volume = New-ContainerVolume
+        try {
+            $volume.Name | Should -Match '^[0-9a-f]{64}$'
+            $volume.Labels.Keys | Should -Contain 'com.docker.volume.anonymous'
+            (Get-ContainerVolume $volume.Name).Name | Should -Be $volume.Name
+        }
+        finally {
+            Remove-ContainerVolume $volume.Name -Confirm:$false
+        }
+    }
+
+    It 'lists volumes with wildcards, as a table like docker volume ls and in detail as a list' {
+        New-ContainerVolume pvol-c | Out-Null
+        New-ContainerVolume pvol-d -Label env=list | Out-Null
+        (Get-ContainerVolume 'pvol-*').Name | Sort-Object | Should -Be @('pvol-c', 'pvol-d')
+        (Get-ContainerVolume 'PVOL-C*').Name | Should -Be 'pvol-c'
+        (Get-ContainerVolume).Name | Should -Contain 'pvol-c'
+        $table = Get-ContainerVolume pvol-c | Out-String
+        $table | Should -Match 'Driver\s+Name'
+        $table | Should -Match 'local\s+pvol-c'
+        $list = Get-ContainerVolume pvol-d | Format-List | Out-String
+        $list | Should -Match "Mountpoint\s+: $([regex]::Escape((Get-ContainerVolume pvol-d).Mountpoint))"
+        $list | Should -Match 'Labels\s+: env=list'
+    }
+
+    It 'keeps the volumes no container uses with -Dangling, the used ones with -Dangling:$false, and filters by label' {
+        New-ContainerVolume pvol-free -Label env=filter | Out-Null
+        New-ContainerVolume pvol-used -Label env=filter | Out-Null
+        New-Container $Image -Name pvol-ctr-user -Network none -Volume pvol-used:/data | Out-Null
+        (Get-ContainerVolume 'pvol-*' -Dangling).Name | Should -Be 'pvol-free'
+        (Get-ContainerVolume 'pvol-*' -Dangling:$false).Name | Should -Be 'pvol-used'
+        Get-ContainerVolume pvol-used -Dangling | Should -BeNullOrEmpty
+        (Get-ContainerVolume -Label env=filter).Name | Sort-Object | Should -Be @('pvol-free', 'pvol-used')
+        (Get-ContainerVolume -Label env=filter -Dangling).Name | Should -Be 'pvol-free'
+    }
+
+    It 'reports an unknown name as VolumeNotFound and still lists the others' {
+        New-ContainerVolume pvol-e | Out-Null
+        $found = Get-ContainerVolume no-such-volume, pvol-e -ErrorVariable failures -ErrorAction SilentlyContinue
+        $found.Name | Should -Be 'pvol-e'
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'VolumeNotFound*'
+        $failures[0].Exception.Message | Should -BeLike '*no such volume*'
+        Get-ContainerVolume 'no-such-*' -ErrorVariable none -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $none | Should -BeNullOrEmpty
+    }
+
+    It 'does not create with -WhatIf' {
+        New-ContainerVolume pvol-f -WhatIf
+        Get-ContainerVolume pvol-f -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'completes volume names' {
+        New-ContainerVolume pvol-complete | Out-Null
+        $line = 'Remove-ContainerVolume pvol-comp'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'pvol-complete'
+    }
+}
+
+Describe 'Remove-ContainerVolume' {
+    AfterEach {
+        Remove-Container 'prm-ctr-*' -Force -Confirm:$false -ErrorAction SilentlyContinue
+        Get-ContainerVolume 'prm-*' | Remove-ContainerVolume -Confirm:$false
+    }
+
+    It 'removes volumes from the pipeline, keeps them with -WhatIf, and writes them with -PassThru' {
+        New-ContainerVolume prm-a | Out-Null
+        New-ContainerVolume prm-b | Out-Null
+        Get-ContainerVolume 'prm-*' | Remove-ContainerVolume -WhatIf
+        (Get-ContainerVolume 'prm-*').Count | Should -Be 2
+        $removed = Get-ContainerVolume 'prm-*' | Remove-ContainerVolume -Confirm:$false -PassThru
+        $removed | Should -BeOfType ([Containers.Api.Volume])
+        $removed.Name | Sort-Object | Should -Be @('prm-a', 'prm-b')
+        Get-ContainerVolume 'prm-*' | Should -BeNullOrEmpty
+    }
+
+    It 'removes by name with wildcards and reports an unknown name' {
+        New-ContainerVolume prm-c | Out-Null
+        New-ContainerVolume prm-d | Out-Null
+        Remove-ContainerVolume 'prm-*', no-such-volume -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        Get-ContainerVolume 'prm-*' | Should -BeNullOrEmpty
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'VolumeNotFound*'
+    }
+
+    It 'takes a volume that is not there as removed with -Force, as docker volume rm -f' {
+        New-ContainerVolume prm-e | Out-Null
+        Remove-ContainerVolume prm-e, no-such-volume -Force -Confirm:$false -ErrorVariable failures
+        $failures | Should -BeNullOrEmpty
+        Get-ContainerVolume 'prm-*' | Should -BeNullOrEmpty
+    }
+
+    It 'does not remove a volume a container uses, and still removes the others' {
+        New-ContainerVolume prm-used | Out-Null
+        New-ContainerVolume prm-free | Out-Null
+        $container = New-Container $Image -Name prm-ctr-user -Network none -Volume prm-used:/data
+        Remove-ContainerVolume prm-used, prm-free -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'VolumeInUse*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+        $failures[0].Exception.Message | Should -BeLike "*volume is in use*$($container.Id)*"
+        (Get-ContainerVolume 'prm-*').Name | Should -Be 'prm-used'
+    }
+
+    It 'removes the unused anonymous volumes with -Unused, and every unused one with -All' {
+        New-ContainerVolume prm-named | Out-Null
+        New-ContainerVolume prm-named-used | Out-Null
+        $anonymous = New-ContainerVolume
+        $anonymousUsed = New-ContainerVolume
+        New-Container $Image -Name prm-ctr-a -Network none -Volume "prm-named-used:/a", "$($anonymousUsed.Name):/b" | Out-Null
+
+        Remove-ContainerVolume -Unused -WhatIf
+        (Get-ContainerVolume $anonymous.Name).Name | Should -Be $anonymous.Name
+
+        $pruned = Remove-ContainerVolume -Unused -Confirm:$false -PassThru
+        $pruned.Name | Should -Contain $anonymous.Name
+        $pruned.Name | Should -Not -Contain 'prm-named'
+        Get-ContainerVolume $anonymous.Name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        (Get-ContainerVolume 'prm-*').Name | Sort-Object | Should -Be @('prm-named', 'prm-named-used')
+        (Get-ContainerVolume $anonymousUsed.Name).Name | Should -Be $anonymousUsed.Name
+
+        $pruned = Remove-ContainerVolume -Unused -All -Confirm:$false -PassThru
+        $pruned.Name | Should -Contain 'prm-named'
+        (Get-ContainerVolume 'prm-*').Name | Should -Be 'prm-named-used'
+        (Get-ContainerVolume $anonymousUsed.Name).Name | Should -Be $anonymousUsed.Name
+
+        Remove-Container prm-ctr-a -Force -Confirm:$false
+        Remove-ContainerVolume $anonymousUsed.Name -Confirm:$false
+    }
+}

@@ -48,7 +48,7 @@ public static class ContainerEndpoints
 
     private static async Task<IResult> RemoveAsync(string id, HttpRequest request, ContainerService containers)
     {
-        await containers.RemoveAsync(id, request.Flag("force"));
+        await containers.RemoveAsync(id, request.Flag("force"), request.Flag("v"));
         return Results.NoContent();
     }
 

@@ -29,9 +29,9 @@ public static class VolumeEndpoints
     private static IResult Inspect(string name, VolumeService volumes) =>
         Results.Json(volumes.Inspect(name), ApiJson.Context.Volume);
 
-    private static IResult Remove(string name, VolumeService volumes)
+    private static IResult Remove(string name, HttpRequest request, VolumeService volumes)
     {
-        volumes.Remove(name);
+        volumes.Remove(name, request.Flag("force"));
         return Results.NoContent();
     }
 

@@ -9,7 +9,7 @@ namespace Containers.Engine.Lifecycle;
 /// the image's and then drops the image's Cmd; the request's Cmd replaces the image's; Env is the image's with the
 /// request's variables added or replacing by name; WorkingDir, User and StopSignal fall back to the image's; labels merge;
 /// the health check is the request's with every unset field (no test, zero durations or retries) taken from the image's.
-/// Exposed ports are the request's and the image's.
+/// Exposed ports and volumes are the request's and the image's.
 /// </summary>
 public static class ContainerConfigMerger
 {
@@ -54,19 +54,20 @@ public static class ContainerConfigMerger
             StopSignal = request.StopSignal ?? image?.StopSignal,
             StopTimeout = request.StopTimeout,
             Healthcheck = MergeHealthcheck(request.Healthcheck, image?.Healthcheck),
-            ExposedPorts = MergeExposedPorts(request.ExposedPorts, image?.ExposedPorts),
-            Volumes = request.Volumes,
+            ExposedPorts = MergeKeys(request.ExposedPorts, image?.ExposedPorts),
+            Volumes = MergeKeys(request.Volumes, image?.Volumes),
         };
         return (config, command[0], command.Skip(1).ToList());
     }
 
-    /// <summary>dockerd's merge: the image's exposed ports are added to the request's (so -P publishes an image's EXPOSE).</summary>
-    private static Dictionary<string, EmptyObject>? MergeExposedPorts(Dictionary<string, EmptyObject>? request,
+    /// <summary>dockerd's merge of exposed ports and of volumes: the image's are added to the request's (so -P publishes an
+    /// image's EXPOSE, and each of its VOLUMEs becomes an anonymous volume at create).</summary>
+    private static Dictionary<string, EmptyObject>? MergeKeys(Dictionary<string, EmptyObject>? request,
         Dictionary<string, System.Text.Json.JsonElement>? image)
     {
         if (image is not { Count: > 0 }) return request;
         var merged = new Dictionary<string, EmptyObject>(request ?? []);
-        foreach (var port in image.Keys) merged.TryAdd(port, new EmptyObject());
+        foreach (var key in image.Keys) merged.TryAdd(key, new EmptyObject());
         return merged;
     }
 

@@ -88,7 +88,6 @@ public sealed class ContainerRunner
         try
         {
             Mounter.Mount(_snapshots.Mounts(record.Id), rootfs);
-            Volumes.VolumeCopyUp.Fill(record.Mounts, rootfs);
             CrashPoint.Reach("start-mounted");
             var spec = ContainerSpecBuilder.Build(record, rootfs, containerDirectory, UserResolver.Resolve(rootfs, record.Config.User), networkNamespace);
             if (record.HostConfig.Init == true) (spec.Annotations ??= [])[ContainerInit.InitAnnotation] = "true";

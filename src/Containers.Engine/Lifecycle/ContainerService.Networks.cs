@@ -7,7 +7,8 @@ namespace Containers.Engine.Lifecycle;
 
 /// <summary>
 /// <c>docker network connect</c> and <c>disconnect</c>: a running container gets (or loses) the interface at once, a
-/// stopped one has the network recorded for its next start; dockerd's refusals for the modes that share a namespace.
+/// stopped one has the network recorded for its next start (a running one's /etc/hosts follows); dockerd's refusals for
+/// the modes that share a namespace.
 /// </summary>
 public sealed partial class ContainerService
 {
@@ -31,6 +32,7 @@ public sealed partial class ContainerService
                 if (settings.MacAddress.Length > 0) r.Attachments[network.Id] = new NetworkAttachment { MacAddress = settings.MacAddress };
                 if (endpoint is not null) EndpointView.Record(r, [endpoint]);
             });
+            if (endpoint is not null) WriteHostsFile(connected);
             // As dockerd: a running container's first user-defined network brings the embedded DNS, and its resolv.conf
             // (the same file, bind-mounted) names it from now on.
             if (endpoint is not null && !networking.DnsRunning(record.Id) && networking.UsesEmbeddedDns(connected))
@@ -58,11 +60,12 @@ public sealed partial class ContainerService
             if (!record.NetworkSettings.Networks.ContainsKey(network.Name))
                 throw new ForbiddenException($"container {record.Id} is not connected to network {network.Name}");
             await Task.Run(() => networking.Detach(record.Id, network.Id));
-            store.Update(record.Id, r =>
+            var disconnected = store.Update(record.Id, r =>
             {
                 r.NetworkSettings.Networks.Remove(network.Name);
                 r.Attachments.Remove(network.Id);
             });
+            if (disconnected.Status.IsRunning) WriteHostsFile(disconnected);
             PublishNetworkEvent("disconnect", network, record.Id);
         }
     }
@@ -77,6 +80,13 @@ public sealed partial class ContainerService
             throw new InvalidParameterException("container cannot be connected to multiple networks with one of the networks in private (none) mode");
         if (NetworkModes.IsContainer(mode))
             throw new InvalidParameterException("container sharing network namespace with another container or host cannot be connected to any other network");
+    }
+
+    /// <summary>As dockerd: "connect" for each network before a container's "start" event, "disconnect" after its "die".</summary>
+    private void PublishNetworkEvents(string action, string containerId, IEnumerable<ContainerEndpoint> endpoints)
+    {
+        foreach (var endpoint in endpoints)
+            if (networking.Networks.TryFind(endpoint.NetworkId) is { } network) PublishNetworkEvent(action, network, containerId);
     }
 
     private void PublishNetworkEvent(string action, Network network, string containerId) =>

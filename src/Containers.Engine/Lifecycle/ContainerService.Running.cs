@@ -51,19 +51,20 @@ public sealed partial class ContainerService
     private async Task RunAsync(ContainerRecord record, ContainerTracker tracker)
     {
         int pid;
+        List<ContainerEndpoint> endpoints;
         try
         {
             var networkNamespace = record.HostConfig.NetworkMode.StartsWith("container:", StringComparison.Ordinal)
                 ? NetworkNamespaceOf(record.HostConfig.NetworkMode["container:".Length..])
                 : null;
-            var endpoints = networking.Allocate(record);
+            endpoints = networking.Allocate(record);
             var ports = networking.Publish(record, endpoints);
             record = store.Update(record.Id, r =>
             {
                 EndpointView.Record(r, endpoints);
                 r.NetworkSettings.Ports = ports;
             });
-            WriteHostsFile(record, endpoints.Count > 0 ? Networks.Ipam.Format(endpoints[0].Address) : null);
+            WriteHostsFile(record);
             WriteResolvConf(record);
             pid = await Task.Run(() => runner.Start(record, store.DirectoryOf(record.Id), networkNamespace,
                 created =>
@@ -101,6 +102,7 @@ public sealed partial class ContainerService
                 Health = StartingHealth(r),
             };
         });
+        PublishNetworkEvents("connect", record.Id, endpoints);
         events.Publish(EventTypes.Container, "start", record.Id, Attributes(record));
         Monitor(record.Id, tracker);
         StartHealthMonitor(record);
@@ -111,12 +113,12 @@ public sealed partial class ContainerService
         && NetworkModes.IsContainer(r.HostConfig.NetworkMode)
         && store.TryGet(r.HostConfig.NetworkMode[NetworkModes.ContainerPrefix.Length..])?.Id == record.Id);
 
-    /// <summary>A start that failed: State.Error says why, attaches end, and (as dockerd) an AutoRemove container goes.</summary>
+    /// <summary>A start that failed: State.Error says why, attaches end, and (as dockerd) an AutoRemove container goes, with its anonymous volumes.</summary>
     private void FailStart(ContainerRecord record, ContainerTracker tracker, string error, int exitCode)
     {
         record = store.Update(record.Id, r => { r.State.Error = error; r.State.ExitCode = exitCode; });
         tracker.EndAttaches();
-        if (record.HostConfig.AutoRemove) RemoveLocked(record);
+        if (record.HostConfig.AutoRemove) RemoveLocked(record, removeVolumes: true);
     }
 
     private string NetworkNamespaceOf(string other)
@@ -154,7 +156,8 @@ public sealed partial class ContainerService
             if (store.TryGet(id) is not { } record) return;
             try { runner.Cleanup(id); }
             catch (Exception e) { log.LogWarning("cleaning up after container {Id} failed: {Message}", id, e.Message); }
-            try { networking.DetachAll(id, namespaceDies: !SharesItsNetwork(record)); }
+            List<ContainerEndpoint> detached = [];
+            try { detached = networking.DetachAll(id, namespaceDies: !SharesItsNetwork(record)); }
             catch (IOException e) { log.LogWarning("detaching container {Id} from its networks failed: {Message}", id, e.Message); }
             var startedAt = ContainerViews.ParseTime(record.State.StartedAt);
             var finished = new DateTimeOffset(DateTime.SpecifyKind(exit.FinishedAt, DateTimeKind.Utc));
@@ -169,6 +172,7 @@ public sealed partial class ContainerService
             });
             if (exit.OomKilled) events.Publish(EventTypes.Container, "oom", id, Attributes(record));
             events.Publish(EventTypes.Container, "die", id, new Dictionary<string, string>(Attributes(record)) { ["exitCode"] = exit.ExitCode.ToString() });
+            PublishNetworkEvents("disconnect", id, detached);
             tracker.Exited(new ExitResult(exit.ExitCode));
 
             if (!_shuttingDown && ShouldRestart(record, exit.ExitCode))
@@ -181,7 +185,8 @@ public sealed partial class ContainerService
             }
             else if (record.HostConfig.AutoRemove)
             {
-                RemoveLocked(record);
+                // As dockerd (docker run --rm): the anonymous volumes go with the container.
+                RemoveLocked(record, removeVolumes: true);
             }
         }
     }

@@ -1,4 +1,5 @@
 using Containers.Api;
+using Containers.Engine.Archive;
 using Containers.Engine.Errors;
 using Containers.Engine.Configuration;
 using Containers.Engine.Events;
@@ -57,34 +58,61 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         LogOptions.Parse(host.LogConfig); // the daemon's and the container's log-opts are checked before anything is made
         foreach (var entry in host.ExtraHosts ?? []) HostsFile.ParseExtraHost(entry);
         var attached = networking.AtCreate(host, request.NetworkingConfig, request.MacAddress);
-        var mounts = ContainerMounts.Resolve(ContainerMounts.Parse(host), volumes);
+        var mounts = ContainerMounts.Resolve(host, config.Volumes?.Keys ?? Enumerable.Empty<string>(), other => store.Get(other).Mounts, volumes);
         if (readOnlyBindsNonRecursive)
             foreach (var m in mounts.Where(m => m.Point.Type == "bind" && !m.Point.RW))
                 m.BindOptions = new MountBindOptions { Propagation = m.BindOptions?.Propagation ?? "", NonRecursive = m.BindOptions?.NonRecursive == true, ReadOnlyNonRecursive = true };
 
-        var record = store.Add(new ContainerRecord
+        var record = AddRecord(new ContainerRecord
         {
             Id = id, Created = DateTimeOffset.UtcNow, ImageName = request.Image!, ImageId = image.Id,
             Path = path, Args = args, Config = config, HostConfig = host, Mounts = mounts,
             NetworkSettings = new NetworkSettings { Networks = attached }, Attachments = EndpointView.AttachmentsOf(attached),
-        }, name, prepare: r =>
-        {
-            try
-            {
-                snapshots.Prepare(id, image.Layers.LastOrDefault()?.ChainId);
-                CrashPoint.Reach("create-prepared");
-                WriteContainerFiles(r);
-                runner.PrepareOutput(r);
-            }
-            catch
-            {
-                if (snapshots.Exists(id)) snapshots.Remove(id);
-                throw;
-            }
-        });
+        }, name, image.Layers.LastOrDefault()?.ChainId);
         CrashPoint.Reach("create-recorded");
         events.Publish(EventTypes.Container, "create", id, Attributes(record));
         return new ContainerCreateResponse { Id = id, Warnings = warnings };
+    }
+
+    /// <summary>Records a new container with its snapshot and files; if that fails, the anonymous volumes made for it go.</summary>
+    private ContainerRecord AddRecord(ContainerRecord record, string? name, string? parentChainId)
+    {
+        try
+        {
+            return store.Add(record, name, prepare: r =>
+            {
+                try
+                {
+                    snapshots.Prepare(r.Id, parentChainId);
+                    FillVolumes(r);
+                    CrashPoint.Reach("create-prepared");
+                    WriteContainerFiles(r);
+                    runner.PrepareOutput(r);
+                }
+                catch
+                {
+                    if (snapshots.Exists(r.Id)) snapshots.Remove(r.Id);
+                    throw;
+                }
+            });
+        }
+        catch
+        {
+            ContainerMounts.RemoveAnonymous(record.Mounts, volumes);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// dockerd's copy-up, at create: each volume still empty gets the image's content at its destination (unless
+    /// <c>nocopy</c>), read from a temporary mount of the new snapshot; so a container only created (a data container
+    /// for <c>--volumes-from</c>) already holds it, and a volume emptied later is not filled again at a start.
+    /// </summary>
+    private void FillVolumes(ContainerRecord record)
+    {
+        if (!record.Mounts.Any(m => m.CopyUp)) return;
+        using var files = ContainerFiles.Open(null, snapshots.Mounts(record.Id), _mountsDirectory.Value);
+        VolumeCopyUp.Fill(record.Mounts, files.Root);
     }
 
     /// <summary><c>GET /containers/json</c>: running ones unless <paramref name="all"/> (or a limit, or filters for stopped ones).</summary>
@@ -126,8 +154,9 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         events.Publish(EventTypes.Container, "rename", record.Id, new Dictionary<string, string>(Attributes(record)) { ["oldName"] = "/" + oldName });
     }
 
-    /// <summary>docker rm; with <paramref name="force"/> a running container is killed first.</summary>
-    public async Task RemoveAsync(string idOrName, bool force)
+    /// <summary>docker rm; with <paramref name="force"/> a running container is killed first, with
+    /// <paramref name="removeVolumes"/> (<c>-v</c>) its anonymous volumes go too.</summary>
+    public async Task RemoveAsync(string idOrName, bool force, bool removeVolumes = false)
     {
         var record = store.Get(idOrName);
         var tracker = Tracker(record.Id);
@@ -144,12 +173,13 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
             if (current.Status == ContainerStatus.Restarting && force) CancelPendingRestart(tracker);
             else if (!current.Status.CanRemove)
                 throw new ConflictException($"cannot remove container \"/{current.Name}\": container is {current.Status}: stop the container before removing or force remove");
-            RemoveLocked(current);
+            RemoveLocked(current, removeVolumes);
         }
     }
 
-    /// <summary>Removes a stopped container's run leftovers, snapshot, files and record; called under its gate.</summary>
-    private void RemoveLocked(ContainerRecord record)
+    /// <summary>Removes a stopped container's run leftovers, snapshot, files and record, and with
+    /// <paramref name="removeVolumes"/> its anonymous volumes (before its destroy event, as dockerd); called under its gate.</summary>
+    private void RemoveLocked(ContainerRecord record, bool removeVolumes)
     {
         StopHealthMonitor(record.Id);
         runner.Cleanup(record.Id);
@@ -162,6 +192,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         CrashPoint.Reach("rm-unrecorded");
         if (snapshots.Exists(record.Id)) snapshots.Remove(record.Id);
         ForgetExecs(record.Id);
+        if (removeVolumes) ContainerMounts.RemoveAnonymous(record.Mounts, volumes);
         events.Publish(EventTypes.Container, "destroy", record.Id, Attributes(record));
         if (_trackers.TryRemove(record.Id, out var tracker))
         {
@@ -182,7 +213,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
             {
                 if (store.TryGet(candidate.Id) is not { } record || !record.Status.IsStopped) continue;
                 if (snapshots.Exists(record.Id)) response.SpaceReclaimed += snapshots.Usage(record.Id).Bytes;
-                RemoveLocked(record);
+                RemoveLocked(record, removeVolumes: false);
                 response.ContainersDeleted.Add(record.Id);
             }
         }
@@ -195,7 +226,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     {
         var dir = store.DirectoryOf(record.Id);
         File.WriteAllText(Path.Combine(dir, "hostname"), record.Config.Hostname + "\n");
-        WriteHostsFile(record, ownAddress: null);
+        WriteHostsFile(record);
         WriteResolvConf(record);
     }
 
@@ -212,9 +243,14 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     }
 
     /// <summary>/etc/hosts with the container's own address (its first network's, at each start; none: 127.0.1.1).</summary>
-    private void WriteHostsFile(ContainerRecord record, string? ownAddress) =>
+    /// <summary>
+    /// Writes the container's /etc/hosts with its addresses on the networks its record shows (none before a start).
+    /// The file is rewritten in place: a running container sees a live connect or disconnect through its bind mount.
+    /// </summary>
+    private void WriteHostsFile(ContainerRecord record) =>
         File.WriteAllText(Path.Combine(store.DirectoryOf(record.Id), "hosts"),
-            HostsFile.Build(record.Config, record.HostConfig, ownAddress, networking.DefaultGateway()));
+            HostsFile.Build(record.Config, record.HostConfig,
+                record.NetworkSettings.Networks.Values.Select(n => n.IPAddress).Where(a => a.Length > 0).ToList(), networking.DefaultGateway()));
 
     private static Dictionary<string, string> Attributes(ContainerRecord r)
     {

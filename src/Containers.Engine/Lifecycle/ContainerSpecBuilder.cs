@@ -56,9 +56,13 @@ public static class ContainerSpecBuilder
         });
         foreach (var file in new[] { "hostname", "hosts", "resolv.conf" })
             mounts.Add(new RuntimeMount { Destination = "/etc/" + file, Type = "bind", Source = Path.Combine(containerDirectory, file), Options = ["rbind", "rprivate"] });
-        foreach (var (destination, options) in host.Tmpfs ?? [])
-            mounts.Add(new RuntimeMount { Destination = destination, Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev", .. options.Split(',', StringSplitOptions.RemoveEmptyEntries)] });
-        foreach (var mount in container.Mounts) mounts.Add(RuntimeMountOf(mount));
+        // The user's mounts, parents before what is mounted inside them (dockerd sorts by depth: /data before /data/sub).
+        var tmpfs = (host.Tmpfs ?? []).Select(t => new RuntimeMount
+        {
+            Destination = t.Key, Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev", .. t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)],
+        });
+        mounts.AddRange(tmpfs.Concat(container.Mounts.Select(RuntimeMountOf))
+            .OrderBy(m => m.Destination.Split('/', StringSplitOptions.RemoveEmptyEntries).Length));
         spec.Mounts = mounts;
 
         var linux = spec.Linux!;

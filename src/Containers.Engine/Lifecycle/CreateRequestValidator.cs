@@ -36,7 +36,6 @@ public static class CreateRequestValidator
 
         // Features that would change the container's behaviour if ignored: refuse until they exist.
         Refuse(host.Devices is { Count: > 0 }, "device mappings (--device) are not supported yet");
-        Refuse(host.VolumesFrom is { Count: > 0 }, "--volumes-from is not supported yet");
         Refuse(host.UsernsMode is { Length: > 0 } and not "host", $"userns mode \"{host.UsernsMode}\" is not supported yet");
         Refuse(host.PidMode is { Length: > 0 }, $"pid mode \"{host.PidMode}\" is not supported yet");
         Refuse(host.IpcMode is { Length: > 0 } and not ("private" or "shareable"), $"ipc mode \"{host.IpcMode}\" is not supported yet");

@@ -200,16 +200,17 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
     /// <summary>
     /// THE step of a container's stop (its exit, a failed start, its removal) that concerns its network: every endpoint
     /// released. What else a stop must undo on the network (published ports, the embedded DNS) belongs here. Safe to
-    /// call more than once. The veths are deleted unless <paramref name="namespaceDies"/>: when nothing else holds the
+    /// call more than once; returns the endpoints it released. The veths are deleted unless <paramref name="namespaceDies"/>: when nothing else holds the
     /// container's namespace (no container:X sharer runs) the kernel deletes them with it, which spares the stop the
     /// ~25 ms a synchronous veth deletion costs (a start that finds one still there deletes it first).
     /// </summary>
-    public void DetachAll(string containerId, bool namespaceDies = false)
+    public List<ContainerEndpoint> DetachAll(string containerId, bool namespaceDies = false)
     {
         dns?.Stop(containerId); // its sockets are the engine's last hold on the namespace
         firewall.Unpublish(containerId);
         var released = endpoints.OfContainer(containerId).Select(e => endpoints.Release(e.NetworkId, containerId)).OfType<ContainerEndpoint>().ToList();
         if (!namespaceDies) DeleteVeths(released);
+        return released;
     }
 
     /// <summary>Releases one endpoint (disconnect) and deletes its veth: the interface leaves the container at once.</summary>

@@ -7,8 +7,9 @@ namespace Containers.Engine.Networks;
 
 /// <summary>
 /// The container's /etc/hosts as dockerd writes it: localhost and the IPv6 names, the --add-host entries
-/// ("host-gateway" is the default bridge's gateway), then the container's own address with its hostname (127.0.1.1
-/// when it has no bridge address: none mode). In host mode the host's own file is the base.
+/// ("host-gateway" is the default bridge's gateway), then the container's own addresses (one line per network it is
+/// on) with its hostname (127.0.1.1 when it has no bridge address: none mode). In host mode the host's own file is the
+/// base.
 /// </summary>
 public static class HostsFile
 {
@@ -16,7 +17,7 @@ public static class HostsFile
 
     private const string Defaults = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
 
-    public static string Build(ContainerConfig config, HostConfig host, string? ownAddress, string? hostGateway)
+    public static string Build(ContainerConfig config, HostConfig host, IReadOnlyList<string> ownAddresses, string? hostGateway)
     {
         var text = new StringBuilder();
         text.Append(host.NetworkMode == "host" && File.Exists("/etc/hosts") ? File.ReadAllText("/etc/hosts").TrimEnd('\n') + "\n" : Defaults);
@@ -24,7 +25,8 @@ public static class HostsFile
             text.Append(address == HostGateway ? hostGateway ?? "" : address).Append('\t').Append(name).Append('\n');
         if (host.NetworkMode == "host") return text.ToString();
         var names = config.Domainname.Length > 0 ? $"{config.Hostname}.{config.Domainname} {config.Hostname}" : config.Hostname;
-        text.Append(ownAddress ?? "127.0.1.1").Append('\t').Append(names).Append('\n');
+        foreach (var address in ownAddresses.Count > 0 ? ownAddresses : ["127.0.1.1"])
+            text.Append(address).Append('\t').Append(names).Append('\n');
         return text.ToString();
     }
 

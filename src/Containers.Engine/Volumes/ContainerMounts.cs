@@ -14,25 +14,32 @@ public sealed class ContainerMount
     /// <summary>A volume without <c>nocopy</c>: filled with the image's content at its destination while it is empty.</summary>
     public bool CopyUp { get; set; }
 
+    /// <summary>An anonymous volume (made for this mount without a name): <c>docker rm -v</c> and AutoRemove remove it.</summary>
+    public bool Anonymous { get; set; }
+
     /// <summary>A <c>--mount type=bind</c>'s BindOptions as given (how recursively a read-only bind is read-only).</summary>
     public MountBindOptions? BindOptions { get; set; }
 }
 
 /// <summary>
-/// A container's <c>HostConfig.Binds</c> (<c>-v SOURCE:TARGET[:MODE]</c>) and <c>HostConfig.Mounts</c> (<c>--mount</c>) as
+/// A container's <c>HostConfig.Binds</c> (<c>-v [SOURCE:]TARGET[:MODE]</c>), <c>HostConfig.Mounts</c> (<c>--mount</c>),
+/// <c>HostConfig.VolumesFrom</c> and <c>Config.Volumes</c> (its image's <c>VOLUME</c>s and <c>docker run -v /path</c>) as
 /// dockerd reads them: <see cref="Parse"/> checks them (Docker's 400s, nothing made), <see cref="Resolve"/> then creates
-/// the named volumes and missing <c>-v</c> host directories and returns what the container mounts.
+/// the volumes and missing <c>-v</c> host directories and returns what the container mounts.
 /// </summary>
 public static class ContainerMounts
 {
     private static readonly string[] Propagations = ["private", "rprivate", "shared", "rshared", "slave", "rslave"];
     private const string DefaultBindPropagation = "rprivate";
+    /// <summary>The mode dockerd shows for a local volume of <c>-v</c> or <c>--mount</c> given none (its SELinux default).</summary>
+    private const string VolumeMode = "z";
 
     /// <summary>A checked request: a volume (Source is its name, empty for an anonymous one), a bind or a tmpfs.</summary>
     public sealed record Request(string Type, string Source, string Target, bool ReadOnly, string Mode, string Propagation, bool CreateSource, List<string> TmpfsOptions, bool NoCopy = false, MountBindOptions? BindOptions = null);
 
     public static List<Request> Parse(HostConfig host)
     {
+        foreach (var spec in host.VolumesFrom ?? []) ParseVolumesFrom(spec);
         var requests = (host.Binds ?? []).Select(ParseBind).Concat((host.Mounts ?? []).Select(ParseMount)).ToList();
         var duplicate = requests.Select(r => Clean(r.Target)).Concat((host.Tmpfs ?? []).Keys.Select(Clean))
             .GroupBy(t => t).FirstOrDefault(g => g.Count() > 1);
@@ -40,10 +47,56 @@ public static class ContainerMounts
         return requests;
     }
 
-    /// <summary>Makes what the requests name (volumes on first use, with their create event; <c>-v</c> host directories).</summary>
-    public static List<ContainerMount> Resolve(List<Request> requests, VolumeService volumes) => requests.Select(r =>
+    /// <summary>
+    /// dockerd's order: the mounts of the <c>--volumes-from</c> containers (<paramref name="mountsOf"/> gives a container's),
+    /// then the request's binds and mounts, which win at the same destination; then an anonymous volume for each of
+    /// <paramref name="configVolumes"/> that nothing (not a tmpfs either) already covers. Makes the volumes (with their
+    /// create events) and the missing <c>-v</c> host directories; if one fails, the anonymous volumes made go again.
+    /// </summary>
+    public static List<ContainerMount> Resolve(HostConfig host, IEnumerable<string> configVolumes,
+        Func<string, IReadOnlyList<ContainerMount>> mountsOf, VolumeService volumes)
     {
-        var point = new MountPoint { Type = r.Type, Destination = r.Target, Mode = r.Mode, RW = !r.ReadOnly, Propagation = r.Propagation };
+        var byDestination = new Dictionary<string, ContainerMount>();
+        try
+        {
+            foreach (var spec in host.VolumesFrom ?? [])
+                foreach (var mount in FromContainer(spec, mountsOf))
+                    byDestination[Clean(mount.Point.Destination)] = mount;
+            foreach (var request in Parse(host))
+                byDestination[Clean(request.Target)] = Make(request, volumes);
+            var tmpfs = (host.Tmpfs ?? []).Keys.Select(Clean).ToHashSet();
+            foreach (var destination in configVolumes.Select(Clean).Distinct())
+            {
+                if (byDestination.ContainsKey(destination) || tmpfs.Contains(destination)) continue;
+                if (destination == "/") throw new InvalidParameterException("invalid volume specification: '/': invalid specification: destination can't be '/'");
+                // As dockerd shows an image's VOLUME: no mode, no propagation, read-write, filled from the image.
+                byDestination[destination] = Make(new Request("volume", "", destination, false, "", "", CreateSource: true, []), volumes);
+            }
+        }
+        catch
+        {
+            RemoveAnonymous(byDestination.Values, volumes);
+            throw;
+        }
+        return byDestination.Values.ToList();
+    }
+
+    /// <summary>
+    /// Removes the anonymous volumes among <paramref name="mounts"/> (<c>docker rm -v</c>, AutoRemove); one another
+    /// container still uses (through <c>--volumes-from</c>) stays, silently, as dockerd does.
+    /// </summary>
+    public static void RemoveAnonymous(IEnumerable<ContainerMount> mounts, VolumeService volumes)
+    {
+        foreach (var name in mounts.Where(m => m.Anonymous && m.Point.Name is not null).Select(m => m.Point.Name!).Distinct())
+        {
+            try { volumes.Remove(name); }
+            catch (Exception e) when (e is ConflictException or NotFoundException) { }
+        }
+    }
+
+    private static ContainerMount Make(Request r, VolumeService volumes)
+    {
+        var point = new MountPoint { Type = r.Type, Destination = Clean(r.Target), Mode = r.Mode, RW = !r.ReadOnly, Propagation = r.Propagation };
         switch (r.Type)
         {
             case "volume":
@@ -61,8 +114,47 @@ public static class ContainerMounts
                 point.Source = r.Source;
                 break;
         }
-        return new ContainerMount { Point = point, TmpfsOptions = r.TmpfsOptions, CopyUp = r.Type == "volume" && !r.NoCopy, BindOptions = r.BindOptions };
-    }).ToList();
+        var isVolume = r.Type == "volume";
+        return new ContainerMount
+        {
+            Point = point, TmpfsOptions = r.TmpfsOptions, CopyUp = isVolume && !r.NoCopy, Anonymous = isVolume && r.Source.Length == 0, BindOptions = r.BindOptions,
+        };
+    }
+
+    /// <summary>
+    /// <c>--volumes-from ID[:MODE]</c>: the container's volumes and binds at their destinations, read-only if it has them
+    /// so or MODE says <c>ro</c> (as dockerd, <c>rw</c> does not lift a read-only mount); no mode shown, no copy-up.
+    /// </summary>
+    private static IEnumerable<ContainerMount> FromContainer(string spec, Func<string, IReadOnlyList<ContainerMount>> mountsOf)
+    {
+        var (id, readOnly) = ParseVolumesFrom(spec);
+        IReadOnlyList<ContainerMount> theirs;
+        try { theirs = mountsOf(id); }
+        catch (NotFoundException e) { throw new InvalidParameterException(e.Message); }
+        return theirs.Where(m => m.Point.Type is "volume" or "bind").Select(m => new ContainerMount
+        {
+            Point = new MountPoint
+            {
+                Type = m.Point.Type, Name = m.Point.Name, Source = m.Point.Source, Destination = m.Point.Destination, Driver = m.Point.Driver,
+                Mode = "", RW = m.Point.RW && !readOnly, Propagation = m.Point.Propagation,
+            },
+            Anonymous = m.Anonymous,
+            BindOptions = m.BindOptions,
+        }).ToList();
+    }
+
+    /// <summary>dockerd's <c>ParseVolumesFrom</c>: a container and an optional mode of <c>ro</c>/<c>rw</c> and an SELinux label.</summary>
+    private static (string Id, bool ReadOnly) ParseVolumesFrom(string spec)
+    {
+        if (spec.Length == 0) throw new InvalidParameterException("volumes-from specification cannot be an empty string");
+        var (id, mode) = spec.Split(':', 2) is [var i, var m] ? (i, m) : (spec, "");
+        if (mode.Length == 0) return (id, false);
+        var modes = mode.Split(',');
+        var valid = modes.All(o => o is "ro" or "rw" or "z" or "Z")
+            && modes.Count(o => o is "ro" or "rw") <= 1 && modes.Count(o => o is "z" or "Z") <= 1;
+        if (!valid) throw new InvalidParameterException($"invalid mode: {mode}");
+        return (id, modes.Contains("ro"));
+    }
 
     /// <summary>The names of the volumes a container's mounts use.</summary>
     public static IEnumerable<string> VolumeNames(IEnumerable<ContainerMount> mounts) =>
@@ -70,15 +162,16 @@ public static class ContainerMounts
 
     private static Request ParseBind(string spec)
     {
+        // TARGET alone is an anonymous volume; SOURCE:MODE is not a spec (dockerd: "volumes cannot include a mode").
         var parts = spec.Split(':');
-        if (parts.Length is < 2 or > 3 || parts[0].Length == 0 || parts[1].Length == 0)
+        if (parts.Length > 3 || parts.Any(p => p.Length == 0) || parts.Length == 2 && IsMode(parts[1]))
             throw new InvalidParameterException($"invalid volume specification: '{spec}'");
-        var (source, target) = (parts[0], parts[1]);
+        var (source, target) = parts.Length == 1 ? ("", parts[0]) : (parts[0], parts[1]);
         var type = source.StartsWith('/') ? "bind" : "volume";
         var modes = parts.Length == 3 ? parts[2].Split(',') : [];
         string Invalid(string why) => $"invalid volume specification: '{spec}': {why}";
         CheckTarget(target, why => Invalid($"invalid mount config for type \"{type}\": {why}"));
-        if (type == "volume") CheckVolumeName(source);
+        if (type == "volume" && source.Length > 0) CheckVolumeName(source);
         var readOnly = false;
         var propagation = type == "bind" ? DefaultBindPropagation : "";
         var seen = new HashSet<string>();
@@ -97,7 +190,7 @@ public static class ContainerMounts
             if (Propagations.Contains(mode)) propagation = mode;
         }
         // As dockerd shows it: the mode as given; a volume without one shows SELinux's default "z".
-        var shown = parts.Length == 3 ? parts[2] : type == "volume" ? "z" : "";
+        var shown = parts.Length == 3 ? parts[2] : type == "volume" ? VolumeMode : "";
         return new Request(type, source, target, readOnly, shown, propagation, CreateSource: true, [], NoCopy: seen.Contains("nocopy"));
     }
 
@@ -121,7 +214,7 @@ public static class ContainerMounts
                 return new Request("bind", mount.Source, mount.Target, mount.ReadOnly, "", propagation, CreateSource: false, [], BindOptions: mount.BindOptions);
             case "volume":
                 if (mount.Source.Length > 0) CheckVolumeName(mount.Source);
-                return new Request("volume", mount.Source, mount.Target, mount.ReadOnly, "", "", CreateSource: true, [], NoCopy: mount.VolumeOptions?.NoCopy == true);
+                return new Request("volume", mount.Source, mount.Target, mount.ReadOnly, VolumeMode, "", CreateSource: true, [], NoCopy: mount.VolumeOptions?.NoCopy == true);
             default:
                 if (mount.Source.Length > 0) throw new InvalidParameterException(Invalid("field Source must not be specified"));
                 var options = new List<string>();
@@ -148,6 +241,8 @@ public static class ContainerMounts
         };
         if (conflict is not null) throw new InvalidParameterException(invalid("mount options conflict: " + conflict));
     }
+
+    private static bool IsMode(string mode) => mode.Split(',').All(o => o is "ro" or "rw" or "z" or "Z" or "nocopy" || Propagations.Contains(o));
 
     private static void CheckTarget(string target, Func<string, string> invalid)
     {

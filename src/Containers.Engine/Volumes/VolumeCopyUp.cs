@@ -4,7 +4,7 @@ namespace Containers.Engine.Volumes;
 
 /// <summary>
 /// Docker's copy-up: a volume that is still empty, mounted over a directory of the image that has content, is filled with
-/// that content (ownership, modes, xattrs, links, as <c>cp -a</c> keeps them) before the container starts, unless the
+/// that content (ownership, modes, xattrs, links, as <c>cp -a</c> keeps them) when the container is created, unless the
 /// mount says <c>nocopy</c>. The image directory is resolved inside the rootfs, so a symlink cannot make it a host path.
 /// </summary>
 public static class VolumeCopyUp

@@ -17,9 +17,11 @@ public sealed class VolumeService(VolumeStore store)
 
     public Volume Inspect(string name) => store.Get(name);
 
-    public void Remove(string name)
+    /// <summary>Removes a volume not in use; with <paramref name="force"/> (docker volume rm -f) a missing one is no error.</summary>
+    public void Remove(string name, bool force = false)
     {
-        store.Get(name);
+        try { store.Get(name); }
+        catch (NotFoundException) when (force) { return; }
         if (UsersOf(name) is { Count: > 0 } users)
             throw new ConflictException($"remove {name}: volume is in use - [{string.Join(' ', users)}]");
         store.Remove(name);

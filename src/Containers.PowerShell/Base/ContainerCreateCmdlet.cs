@@ -51,8 +51,9 @@ public abstract class ContainerCreateCmdlet : ContainersCmdlet
     [ValidateRange(0.0, 1024.0)]
     public double Cpus { get; set; }
 
-    /// <summary>Labels of the container, e.g. @{ suite = 'web' }.</summary>
+    /// <summary>Labels of the container, as @{ suite = 'web' } or key=value strings.</summary>
     [Parameter]
+    [KeyValueTransformation]
     public Hashtable? Label { get; set; }
 
     /// <summary>no, always, unless-stopped, on-failure or on-failure:N.</summary>
@@ -135,7 +136,7 @@ public abstract class ContainerCreateCmdlet : ContainersCmdlet
             Env = Environment?.Cast<DictionaryEntry>().Select(e => $"{e.Key}={e.Value}").ToList(),
             WorkingDir = WorkingDirectory,
             User = User,
-            Labels = Label?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? ""),
+            Labels = KeyValueTransformationAttribute.ToDictionary(Label),
             Tty = tty,
             OpenStdin = openStdin,
             AttachStdin = openStdin,

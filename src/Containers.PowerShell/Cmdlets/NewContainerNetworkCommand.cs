@@ -41,12 +41,14 @@ public sealed class NewContainerNetworkCommand : ContainersCmdlet
     [Parameter]
     public SwitchParameter Internal { get; set; }
 
-    /// <summary>Labels of the network, e.g. @{ tier = 'web' }.</summary>
+    /// <summary>Labels of the network, as @{ tier = 'web' } or key=value strings.</summary>
     [Parameter]
+    [KeyValueTransformation]
     public Hashtable? Label { get; set; }
 
-    /// <summary>Driver options, e.g. @{ 'com.docker.network.bridge.name' = 'br-app' }.</summary>
+    /// <summary>Driver options, as @{ 'com.docker.network.bridge.name' = 'br-app' } or key=value strings.</summary>
     [Parameter]
+    [KeyValueTransformation]
     public Hashtable? Option { get; set; }
 
     protected override string TargetNoun => "Network";
@@ -59,8 +61,8 @@ public sealed class NewContainerNetworkCommand : ContainersCmdlet
             Name = Name,
             Driver = Driver,
             Internal = Internal,
-            Labels = Strings(Label),
-            Options = Strings(Option),
+            Labels = KeyValueTransformationAttribute.ToDictionary(Label),
+            Options = KeyValueTransformationAttribute.ToDictionary(Option),
             IPAM = Subnet is null && Gateway is null && IPRange is null
                 ? null
                 : new NetworkIpam { Config = [new IpamConfig { Subnet = Subnet, Gateway = Gateway, IPRange = IPRange }] },
@@ -72,7 +74,4 @@ public sealed class NewContainerNetworkCommand : ContainersCmdlet
             WriteObject(Run(cancel => Client.GetNetworkAsync(created.Id, cancel)));
         });
     }
-
-    private static Dictionary<string, string>? Strings(Hashtable? table) =>
-        table?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "");
 }

@@ -33,6 +33,20 @@ public sealed class VolumeApiTests(EngineFixture fixture) : IClassFixture<Engine
     }
 
     [Fact]
+    public async Task Force_removal_of_a_missing_volume_succeeds_as_docker_volume_rm_f_does()
+    {
+        using var client = Engine.CreateClient();
+        var name = Unique("missing");
+        var e = await Assert.ThrowsAsync<ContainersNotFoundException>(() => client.RemoveVolumeAsync(name));
+        Assert.Equal($"get {name}: no such volume", e.Message);
+        await client.RemoveVolumeAsync(name, force: true);
+
+        await client.CreateVolumeAsync(new VolumeCreateRequest { Name = name });
+        await client.RemoveVolumeAsync(name, force: true);
+        Assert.DoesNotContain(await client.ListVolumesAsync(), v => v.Name == name);
+    }
+
+    [Fact]
     public async Task Creating_an_existing_volume_returns_it_and_other_options_conflict()
     {
         using var client = Engine.CreateClient();

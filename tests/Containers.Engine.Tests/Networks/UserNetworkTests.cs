@@ -100,11 +100,14 @@ public sealed class UserNetworkTests(ImageApiFixture fixture) : IClassFixture<Im
             var ip = await Cli.Inspect(running, $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}");
             Assert.StartsWith(Prefix(subnet) + ".", ip);
             Assert.Contains($"eth1    inet {ip}/24", await Cli.Ok("exec", running, "busybox", "ip", "-o", "-4", "addr"));
+            var hostname = await Cli.Inspect(running, "{{.Config.Hostname}}");
+            Assert.Contains($"{ip}\t{hostname}", (await Cli.Ok("exec", running, "cat", "/etc/hosts")).Split('\n'));
             Assert.Contains(running, await Cli.Ok("network", "inspect", network, "--format", "{{json .Containers}}"));
             Assert.Contains("already exists in network", await Cli.Fails("network", "connect", network, running));
 
             await Cli.Ok("network", "disconnect", network, running);
             Assert.DoesNotContain("eth1", await Cli.Ok("exec", running, "busybox", "ip", "-o", "link"));
+            Assert.DoesNotContain(ip, await Cli.Ok("exec", running, "cat", "/etc/hosts"));
             Assert.Equal("[bridge]", await Cli.Inspect(running, "{{range $k, $v := .NetworkSettings.Networks}}[{{$k}}]{{end}}"));
             Assert.Contains("is not connected to network", await Cli.Fails("network", "disconnect", network, running));
             await client.ConnectNetworkAsync(network, running);
@@ -124,6 +127,25 @@ public sealed class UserNetworkTests(ImageApiFixture fixture) : IClassFixture<Im
             await Cli.Ok("rm", "-f", running, stopped);
             await Cli.Ok("network", "rm", network);
         }
+    }
+
+    [Fact]
+    public async Task Start_and_stop_publish_network_connect_before_start_and_disconnect_after_die_as_dockerd()
+    {
+        var network = DockerCli.UniqueName("evt");
+        var networkId = await Cli.Ok("network", "create", network);
+        var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        var id = await Cli.Ok("run", "-d", "--network", network, Image, "sleep", "1000");
+        try { await Cli.Ok("stop", "-t", "0", id); }
+        finally { await Cli.Ok("rm", "-f", id); }
+        await Cli.Ok("network", "rm", network);
+        var until = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
+        var events = (await Cli.Ok("events", "--since", since.ToString(), "--until", until.ToString(),
+                "--format", "{{.Type}} {{.Action}} {{.Actor.ID}} {{index .Actor.Attributes \"container\"}}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains(id)).Select(l => string.Join(' ', l.Split(' ')[..2])).Where(e => e != "container kill").ToList();
+        Assert.Equal(["container create", "network connect", "container start", "container die", "network disconnect", "container stop", "container destroy"], events);
+        Assert.Contains($"network connect {networkId} {id}", await Cli.Ok("events", "--since", since.ToString(), "--until", until.ToString(),
+            "--filter", "type=network", "--format", "{{.Type}} {{.Action}} {{.Actor.ID}} {{.Actor.Attributes.container}}"));
     }
 
     [Fact]

@@ -1,52 +1,13 @@
-using System.Formats.Tar;
 using System.Text.Json;
-using Containers.Images.Tests.Infrastructure;
 
 namespace Containers.Engine.Tests.Volumes;
-
-/// <summary>
-/// A registry with busybox plus a layer of escaping symlinks (<c>/mnt/evil -> /</c>, <c>/mnt/up -> ../../..</c>) and an
-/// owned directory with content (<c>/srv/app</c>), and an engine.
-/// </summary>
-public sealed class VolumeMountFixture : IAsyncLifetime
-{
-    public RegistryFixture Registries { get; } = new();
-    public EngineProcess Engine { get; private set; } = null!;
-    public string Image => $"{Registries.Plain.Host}/test/symlinks:1.0";
-    private readonly TempDirectory _layout = new();
-
-    public async Task InitializeAsync()
-    {
-        var symlinks = OciImageBuilder.Tar(w =>
-        {
-            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "mnt/") { Mode = (UnixFileMode)0b111_101_101 });
-            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "mnt/evil") { LinkName = "/" });
-            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "mnt/up") { LinkName = "../../.." });
-            // Content for copy-up into an empty volume: owned by 1000:1000, modes 0750 and 0640.
-            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "srv/app/") { Mode = (UnixFileMode)0b111_101_000, Uid = 1000, Gid = 1000 });
-            w.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "srv/app/config")
-            {
-                Mode = (UnixFileMode)0b110_100_000, Uid = 1000, Gid = 1000, DataStream = new MemoryStream("from the image"u8.ToArray()),
-            });
-        });
-        OciImageBuilder.WriteLayout(_layout, "1.0", new ImageSpec([new LayerSpec(OciImageBuilder.BusyboxLayer()), new LayerSpec(symlinks)]));
-        Skopeo.Push(_layout, "1.0", Image);
-        Engine = await EngineProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Engine.DisposeAsync();
-        Registries.Dispose();
-        _layout.Dispose();
-    }
-}
 
 /// <summary>
 /// Named volumes and bind mounts through the docker CLI (<c>-v</c> and <c>--mount</c>): data that outlives a container,
 /// read-only mounts, inspect's Mounts, a volume in use, Docker's 400s, symlinks in the image, nothing left on the host.
 /// </summary>
-public sealed class VolumeMountTests(VolumeMountFixture fixture) : IClassFixture<VolumeMountFixture>
+[Collection(nameof(VolumeMountFixture))]
+public sealed class VolumeMountTests(VolumeMountFixture fixture)
 {
     private EngineDocker Cli => new(fixture.Engine);
     private string Image => fixture.Image;

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Containers.Interop;
 
 namespace Containers.Testing.Networking;
@@ -31,19 +30,7 @@ public sealed class TestNetns : IDisposable
     public Socket CreateSocket(SocketType type, ProtocolType protocol)
     {
         using var own = File.OpenHandle("/proc/self/ns/net");
-        using var target = File.OpenHandle(Path);
-        Socket? socket = null;
-        var error = 0;
-        var thread = new Thread(() =>
-        {
-            if (Libc.setns((int)target.DangerousGetHandle(), Libc.CLONE_NEWNET) != 0) { error = Marshal.GetLastPInvokeError(); return; }
-            socket = new Socket(AddressFamily.InterNetwork, type, protocol);
-            if (Libc.setns((int)own.DangerousGetHandle(), Libc.CLONE_NEWNET) != 0) error = Marshal.GetLastPInvokeError();
-        });
-        thread.Start();
-        thread.Join();
-        if (error != 0) { socket?.Dispose(); throw new SyscallException("setns", error); }
-        return socket!;
+        return NetworkNamespaceThread.Run(own, Path, () => new Socket(AddressFamily.InterNetwork, type, protocol));
     }
 
     public void Dispose() => ProcessRunner.RunAsync("ip", ["netns", "delete", Name]).GetAwaiter().GetResult();

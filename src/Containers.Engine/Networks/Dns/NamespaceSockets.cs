@@ -2,17 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using Containers.Interop;
 using Microsoft.Win32.SafeHandles;
-using static Containers.Interop.Libc;
 
 namespace Containers.Engine.Networks.Dns;
 
 /// <summary>
-/// Makes sockets that live in another network namespace. A socket belongs to the namespace of the thread that created
-/// it, for its whole life, whichever thread uses it later; so a dedicated OS thread (never a pool thread) joins the
-/// namespace with setns(CLONE_NEWNET), creates and binds the sockets, and joins the engine's own namespace again
-/// (through an fd of it kept open) before it ends. That thread runs only socket/bind/listen meanwhile: no task, no
-/// logging, nothing that could start another thread, which would inherit the foreign namespace. If it cannot get back,
-/// it ends anyway, and the namespace ends with it.
+/// Makes sockets that live in another network namespace, through <see cref="NetworkNamespaceThread"/> (a thread that
+/// enters the namespace, creates and binds them, and comes back to the engine's own namespace).
 /// </summary>
 public sealed class NamespaceSockets : IDisposable
 {
@@ -26,41 +21,9 @@ public sealed class NamespaceSockets : IDisposable
 
     /// <summary>
     /// Creates the sockets <paramref name="create"/> makes inside the network namespace at <paramref name="netnsPath"/>
-    /// (e.g. /proc/PID/ns/net). <paramref name="create"/> must only create, bind and listen. The namespace file is
-    /// opened by the caller's thread, so a missing one fails before any thread is started.
+    /// (e.g. /proc/PID/ns/net). <paramref name="create"/> must only create, bind and listen.
     /// </summary>
-    public T Create<T>(string netnsPath, Func<T> create)
-    {
-        using var target = File.OpenHandle(netnsPath, FileMode.Open, FileAccess.Read);
-        T? result = default;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            var own = (int)_ownNamespace.DangerousGetHandle();
-            if (setns((int)target.DangerousGetHandle(), CLONE_NEWNET) != 0)
-            {
-                failure = new SyscallException($"setns {netnsPath}", System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
-                return;
-            }
-            try { result = create(); }
-            catch (Exception e) { failure = e; }
-            if (setns(own, CLONE_NEWNET) != 0)
-            {
-                // Still in the container's namespace: never hand out what was made here; the thread just ends.
-                (result as IDisposable)?.Dispose();
-                failure = new SyscallException("setns back to the engine's network namespace",
-                    System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
-            }
-        }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "netns sockets" };
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-        {
-            (result as IDisposable)?.Dispose();
-            throw failure;
-        }
-        return result!;
-    }
+    public T Create<T>(string netnsPath, Func<T> create) => NetworkNamespaceThread.Run(_ownNamespace, netnsPath, create);
 
     /// <summary>A UDP socket and a listening TCP socket bound to <paramref name="endpoint"/>, in the current namespace.</summary>
     public static BoundSockets BindUdpAndTcp(IPEndPoint endpoint)
