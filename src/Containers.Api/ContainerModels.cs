@@ -209,6 +209,15 @@ public sealed class Mount
 public sealed class MountBindOptions
 {
     public string Propagation { get; set; } = "";
+    /// <summary>A plain bind: submounts of the source are not carried (the CLI's bind-recursive=disabled).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool NonRecursive { get; set; }
+    /// <summary>API 1.44: a read-only bind whose submounts stay writable (the CLI's bind-recursive=writable).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ReadOnlyNonRecursive { get; set; }
+    /// <summary>API 1.44: fail rather than leave a submount of a read-only bind writable (bind-recursive=readonly).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ReadOnlyForceRecursive { get; set; }
 }
 
 public sealed class MountVolumeOptions

@@ -141,6 +141,68 @@ public static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int statx(int dirfd, string path, int flags, uint mask, Statx* buffer);
     [LibraryImport(Lib, SetLastError = true)] public static partial int uname(byte* buffer);
+    // Scoped path resolution (openat2) and mount attributes (mount_setattr): syscalls without a glibc wrapper we can
+    // rely on, numbered from the shared table (the same on every architecture).
+    public const long SYS_openat2 = 437, SYS_mount_setattr = 442;
+    public const ulong RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04, RESOLVE_BENEATH = 0x08,
+        RESOLVE_IN_ROOT = 0x10;
+    public const int AT_EMPTY_PATH = 0x1000, AT_RECURSIVE = 0x8000, AT_REMOVEDIR = 0x200;
+    public const ulong MOUNT_ATTR_RDONLY = 0x1;
+    public const int ENOTDIR = 20, ELOOP = 40, ENOSYS = 38, EXDEV = 18, ENAMETOOLONG = 36;
+
+    /// <summary>struct open_how (linux/openat2.h).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct OpenHow { public ulong Flags; public ulong Mode; public ulong Resolve; }
+
+    /// <summary>struct mount_attr (linux/mount.h), MOUNT_ATTR_SIZE_VER0.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MountAttr { public ulong AttrSet; public ulong AttrClr; public ulong Propagation; public ulong UsernsFd; }
+
+    [LibraryImport(Lib, SetLastError = true)] public static partial long syscall(long number, nint a1, nint a2, nint a3, nint a4, nint a5);
+
+    /// <summary>openat2(2): -1 and errno on failure.</summary>
+    public static int openat2(int dirfd, string path, ulong flags, ulong resolve, ulong mode = 0)
+    {
+        var how = new OpenHow { Flags = flags, Mode = mode, Resolve = resolve };
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes) return (int)syscall(SYS_openat2, dirfd, (nint)p, (nint)(&how), sizeof(OpenHow), 0);
+    }
+
+    /// <summary>mount_setattr(2) on the mount an fd refers to (AT_EMPTY_PATH), with AT_RECURSIVE if asked.</summary>
+    public static int mount_setattr(int fd, bool recursive, MountAttr attr)
+    {
+        byte empty = 0;
+        return (int)syscall(SYS_mount_setattr, fd, (nint)(&empty), AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), (nint)(&attr), sizeof(MountAttr));
+    }
+
+    private static readonly Lazy<bool> hasMountSetattr = new(() => mount_setattr(-1, false, default) == 0 || Errno != ENOSYS);
+
+    /// <summary>Whether this kernel has mount_setattr(2) (Linux 5.12): recursive mount attributes such as "rro".</summary>
+    public static bool HasMountSetattr => hasMountSetattr.Value;
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mkdirat(int dirfd, string path, uint mode);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mknodat(int dirfd, string path, uint mode, ulong dev);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int openat(int dirfd, string path, int flags, uint mode);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int symlinkat(string target, int dirfd, string path);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int unlinkat(int dirfd, string path, int flags);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int fchownat(int dirfd, string path, int uid, int gid, int flags);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint readlinkat(int dirfd, string path, byte* buffer, nuint size);
+
+    /// <summary>readlinkat(2) as a string; null (errno set) on failure, e.g. EINVAL when the entry is not a symlink.</summary>
+    public static string? ReadLinkAt(int dirfd, string path)
+    {
+        var buffer = stackalloc byte[4096];
+        nint n = readlinkat(dirfd, path, buffer, 4096);
+        return n < 0 ? null : System.Text.Encoding.UTF8.GetString(buffer, (int)n);
+    }
+
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint getgrnam(string name);
 

@@ -114,6 +114,7 @@ public sealed class CliCompatibilityTests : IDisposable
         var features = JsonNode.Parse(f.Cli("features").Stdout)!;
         Assert.Contains("CAP_SYS_ADMIN", features["linux"]!["capabilities"]!.AsArray().Select(n => (string?)n));
         Assert.Contains("rbind", features["mountOptions"]!.AsArray().Select(n => (string?)n));
+        Assert.Contains("rro", features["mountOptions"]!.AsArray().Select(n => (string?)n)); // what dockerd looks for before asking for rro
         var unknown = f.Cli("frobnicate");
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("unknown command 'frobnicate'", unknown.Stderr);

@@ -16,6 +16,10 @@ public static partial class ApiVersioning
     [GeneratedRegex(@"^/v(\d+)\.(\d+)(/.*)?$")]
     private static partial Regex VersionedPath();
 
+    /// <summary>Whether the request named an API version older than major.minor (an unversioned path is the current version).</summary>
+    public static bool RequestedBefore(HttpContext context, int major, int minor) =>
+        context.Items[RequestedVersionKey] is string v && Version.Parse(v) < new Version(major, minor);
+
     public static IApplicationBuilder UseApiVersioning(this IApplicationBuilder app, string serverHeader)
     {
         var current = Version.Parse(ApiVersions.Current);

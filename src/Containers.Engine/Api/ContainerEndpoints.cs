@@ -26,7 +26,8 @@ public static class ContainerEndpoints
     {
         var body = await request.ReadJsonAsync(ApiJson.Context.ContainerCreateRequest)
             ?? throw new InvalidParameterException("Config cannot be empty in order to create a container");
-        return Results.Json(containers.Create(body, request.Text("name")), ApiJson.Context.ContainerCreateResponse, statusCode: 201);
+        var created = containers.Create(body, request.Text("name"), readOnlyBindsNonRecursive: ApiVersioning.RequestedBefore(request.HttpContext, 1, 44));
+        return Results.Json(created, ApiJson.Context.ContainerCreateResponse, statusCode: 201);
     }
 
     private static IResult List(HttpRequest request, ContainerService containers)

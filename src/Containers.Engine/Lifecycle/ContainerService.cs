@@ -25,8 +25,20 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
 
     public static readonly string[] PruneFilterKeys = ["label"];
 
-    public ContainerCreateResponse Create(ContainerCreateRequest request, string? name)
+    /// <summary>As dockerd for a client before API 1.44: ReadOnlyNonRecursive is not its field yet (ignored), ReadOnlyForceRecursive a 400.</summary>
+    private static void OlderClientBindOptions(HostConfig? host)
     {
+        foreach (var options in (host?.Mounts ?? []).Select(m => m.BindOptions).OfType<MountBindOptions>())
+        {
+            options.ReadOnlyNonRecursive = false;
+            if (options.ReadOnlyForceRecursive) throw new InvalidParameterException("BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer");
+        }
+    }
+
+    /// <param name="readOnlyBindsNonRecursive">An API client before 1.44 (as dockerd): its read-only binds are read-only at the top only.</param>
+    public ContainerCreateResponse Create(ContainerCreateRequest request, string? name, bool readOnlyBindsNonRecursive = false)
+    {
+        if (readOnlyBindsNonRecursive) OlderClientBindOptions(request.HostConfig);
         var warnings = CreateRequestValidator.Validate(request, hostCpus);
         var image = images.Resolve(request.Image!);
         var id = ContainerStore.NewId();
@@ -47,6 +59,9 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
         foreach (var entry in host.ExtraHosts ?? []) HostsFile.ParseExtraHost(entry);
         var attached = networking.AtCreate(host, request.NetworkingConfig, request.MacAddress);
         var mounts = ContainerMounts.Resolve(host, config.Volumes?.Keys ?? Enumerable.Empty<string>(), other => store.Get(other).Mounts, volumes);
+        if (readOnlyBindsNonRecursive)
+            foreach (var m in mounts.Where(m => m.Point.Type == "bind" && !m.Point.RW))
+                m.BindOptions = new MountBindOptions { Propagation = m.BindOptions?.Propagation ?? "", NonRecursive = m.BindOptions?.NonRecursive == true, ReadOnlyNonRecursive = true };
 
         var record = AddRecord(new ContainerRecord
         {

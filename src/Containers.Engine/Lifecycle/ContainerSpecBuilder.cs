@@ -1,4 +1,5 @@
 using Containers.Api;
+using Containers.Interop;
 using Containers.Runtime.Security;
 using Containers.Runtime.Spec;
 using RuntimeMount = Containers.Runtime.Spec.MountSpec;
@@ -79,15 +80,22 @@ public static class ContainerSpecBuilder
         return spec;
     }
 
-    /// <summary>A volume or bind as a recursive bind of its host directory (read-only by a remount), a tmpfs as a tmpfs.</summary>
+    /// <summary>
+    /// A volume or bind as a recursive bind of its host directory (a plain one with BindOptions.NonRecursive), a tmpfs as a tmpfs. A read-only volume or bind is
+    /// recursively read-only ("rro": every submount too) as with Docker 25 and API 1.44, unless BindOptions.ReadOnlyNonRecursive
+    /// asks for the top only ("ro"); where the kernel cannot (no mount_setattr) it falls back to "ro" unless
+    /// ReadOnlyForceRecursive, which the runtime then refuses clearly.
+    /// </summary>
     private static RuntimeMount RuntimeMountOf(Volumes.ContainerMount mount)
     {
         var point = mount.Point;
-        List<string> readOnly = point.RW ? [] : ["ro"];
         if (point.Type == "tmpfs")
-            return new RuntimeMount { Destination = point.Destination, Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev", .. mount.TmpfsOptions, .. readOnly] };
+            return new RuntimeMount { Destination = point.Destination, Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev", .. mount.TmpfsOptions, .. point.RW ? [] : new[] { "ro" }] };
         var propagation = point.Propagation.Length > 0 ? point.Propagation : "rprivate";
-        return new RuntimeMount { Destination = point.Destination, Type = "bind", Source = point.Source, Options = ["rbind", propagation, .. readOnly] };
+        var recursive = mount.BindOptions is { } o ? !o.ReadOnlyNonRecursive && (o.ReadOnlyForceRecursive || Libc.HasMountSetattr) : Libc.HasMountSetattr;
+        List<string> readOnly = point.RW ? [] : [recursive ? "rro" : "ro"];
+        var bind = mount.BindOptions?.NonRecursive == true ? "bind" : "rbind";
+        return new RuntimeMount { Destination = point.Destination, Type = "bind", Source = point.Source, Options = [bind, propagation, .. readOnly] };
     }
 
     /// <summary>The container's cgroup under every hierarchy (v1 controllers, or the unified tree).</summary>

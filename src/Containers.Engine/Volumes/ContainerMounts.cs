@@ -16,6 +16,9 @@ public sealed class ContainerMount
 
     /// <summary>An anonymous volume (made for this mount without a name): <c>docker rm -v</c> and AutoRemove remove it.</summary>
     public bool Anonymous { get; set; }
+
+    /// <summary>A <c>--mount type=bind</c>'s BindOptions as given (how recursively a read-only bind is read-only).</summary>
+    public MountBindOptions? BindOptions { get; set; }
 }
 
 /// <summary>
@@ -32,7 +35,7 @@ public static class ContainerMounts
     private const string VolumeMode = "z";
 
     /// <summary>A checked request: a volume (Source is its name, empty for an anonymous one), a bind or a tmpfs.</summary>
-    public sealed record Request(string Type, string Source, string Target, bool ReadOnly, string Mode, string Propagation, bool CreateSource, List<string> TmpfsOptions, bool NoCopy = false);
+    public sealed record Request(string Type, string Source, string Target, bool ReadOnly, string Mode, string Propagation, bool CreateSource, List<string> TmpfsOptions, bool NoCopy = false, MountBindOptions? BindOptions = null);
 
     public static List<Request> Parse(HostConfig host)
     {
@@ -112,7 +115,10 @@ public static class ContainerMounts
                 break;
         }
         var isVolume = r.Type == "volume";
-        return new ContainerMount { Point = point, TmpfsOptions = r.TmpfsOptions, CopyUp = isVolume && !r.NoCopy, Anonymous = isVolume && r.Source.Length == 0 };
+        return new ContainerMount
+        {
+            Point = point, TmpfsOptions = r.TmpfsOptions, CopyUp = isVolume && !r.NoCopy, Anonymous = isVolume && r.Source.Length == 0, BindOptions = r.BindOptions,
+        };
     }
 
     /// <summary>
@@ -133,6 +139,7 @@ public static class ContainerMounts
                 Mode = "", RW = m.Point.RW && !readOnly, Propagation = m.Point.Propagation,
             },
             Anonymous = m.Anonymous,
+            BindOptions = m.BindOptions,
         }).ToList();
     }
 
@@ -203,7 +210,8 @@ public static class ContainerMounts
                 if (!mount.Source.StartsWith('/')) throw new InvalidParameterException(Invalid($"invalid mount path: '{mount.Source}' mount path must be absolute"));
                 var propagation = mount.BindOptions?.Propagation is { Length: > 0 } p ? p : DefaultBindPropagation;
                 if (!Propagations.Contains(propagation)) throw new InvalidParameterException(Invalid($"invalid propagation mode: {propagation}"));
-                return new Request("bind", mount.Source, mount.Target, mount.ReadOnly, "", propagation, CreateSource: false, []);
+                CheckReadOnlyRecursion(mount, Invalid);
+                return new Request("bind", mount.Source, mount.Target, mount.ReadOnly, "", propagation, CreateSource: false, [], BindOptions: mount.BindOptions);
             case "volume":
                 if (mount.Source.Length > 0) CheckVolumeName(mount.Source);
                 return new Request("volume", mount.Source, mount.Target, mount.ReadOnly, VolumeMode, "", CreateSource: true, [], NoCopy: mount.VolumeOptions?.NoCopy == true);
@@ -218,6 +226,20 @@ public static class ContainerMounts
                 }
                 return new Request("tmpfs", "", mount.Target, mount.ReadOnly, "", "", CreateSource: false, options);
         }
+    }
+
+    /// <summary>dockerd's conflicts between ReadOnly and the 1.44 recursion options (it finds them at start; we at create).</summary>
+    private static void CheckReadOnlyRecursion(Mount mount, Func<string, string> invalid)
+    {
+        if (mount.BindOptions is not { } o) return;
+        string? conflict = (mount.ReadOnly, o.ReadOnlyNonRecursive, o.ReadOnlyForceRecursive) switch
+        {
+            (false, true, _) => "!ReadOnly && BindOptions.ReadOnlyNonRecursive",
+            (false, _, true) => "!ReadOnly && BindOptions.ReadOnlyForceRecursive",
+            (_, true, true) => "ReadOnlyNonRecursive && BindOptions.ReadOnlyForceRecursive",
+            _ => null,
+        };
+        if (conflict is not null) throw new InvalidParameterException(invalid("mount options conflict: " + conflict));
     }
 
     private static bool IsMode(string mode) => mode.Split(',').All(o => o is "ro" or "rw" or "z" or "Z" or "nocopy" || Propagations.Contains(o));

@@ -178,7 +178,7 @@ public static unsafe class ContainerInit
         {
             // Made from the container's own devpts instance, before pivot_root hides the host's console socket path.
             if (string.IsNullOrEmpty(consoleSocket)) throw new InvalidSpecException("process.terminal is true: a --console-socket is required");
-            Terminal.Pty.Setup(rootfs, consoleSocket, proc.ConsoleSize);
+            Terminal.Pty.Setup(root.Root, consoleSocket, proc.ConsoleSize);
         }
         root.ChangeRoot(noPivot: Environment.GetEnvironmentVariable("CONTAINERS_RUNTIME_NO_PIVOT") == "1");
         foreach (var (key, value) in spec.Linux?.Sysctl ?? [])

@@ -12,12 +12,19 @@ internal sealed class RootfsSetup(RuntimeSpec spec, string rootfs, Action<string
     private static readonly (string name, uint major, uint minor)[] DefaultDevices =
         [("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("tty", 5, 0), ("random", 1, 8), ("urandom", 1, 9)];
 
+    private RootfsHandle? root;
+
+    /// <summary>The rootfs by descriptor (open from <see cref="PrepareRoot"/> on): every path reached before the root changes goes through it.</summary>
+    public RootfsHandle Root => root ?? throw new InvalidOperationException("PrepareRoot has not run");
+
     /// <summary>Everything before the root changes: propagation, the rootfs bind, the spec's mounts, /dev.</summary>
     public void PrepareRoot()
     {
         Check(mount(null, "/", null, MountOptions.ParsePropagation(spec.Linux?.RootfsPropagation), null), "mount: make / " + (spec.Linux?.RootfsPropagation ?? "rslave"));
         // pivot_root needs the new root to be a mount point of its own.
         Check(mount(rootfs, rootfs, null, MS_BIND | MS_REC, null), $"mount: bind rootfs {rootfs}");
+        // Opened after that bind, so the descriptor is the new mount's root and what is mounted through it stays visible.
+        root = new RootfsHandle(rootfs);
 
         bool devIsTmpfs = false;
         foreach (var m in spec.Mounts ?? [])
@@ -32,113 +39,123 @@ internal sealed class RootfsSetup(RuntimeSpec spec, string rootfs, Action<string
     private void MountOne(MountSpec m)
     {
         var opts = MountOptions.Parse(m.Options);
-        string dest = SecureJoin.Resolve(rootfs, m.Destination);
         string what = $"mount {m.Source ?? m.Type} on {m.Destination} ({m.Type})";
         bool bind = opts.IsBind || m.Type == "bind";
 
         if (bind)
         {
             string source = m.Source ?? throw new InvalidSpecException($"bind mount to {m.Destination} has no source");
-            CreateMountPoint(dest, isFile: File.Exists(source) && !Directory.Exists(source));
-            Check(mount(source, dest, null, MS_BIND | (opts.Recursive ? MS_REC : 0), null), what);
-            // Bind mounts ignore flags on the first call: apply ro/nosuid/nodev/noexec with a remount.
+            using (var target = Root.Open(m.Destination, file: File.Exists(source) && !Directory.Exists(source)))
+                Check(mount(source, target.Path, null, MS_BIND | (opts.Recursive ? MS_REC : 0), null), what);
+            // Bind mounts ignore flags on the first call: apply ro/nosuid/nodev/noexec with a remount. The kernel ignores
+            // MS_REC here: a remount changes the top mount only ("ro" on an rbind leaves submounts writable, as with runc).
             ulong extra = opts.Flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-            if (extra != 0) Check(mount(null, dest, null, MS_BIND | MS_REMOUNT | extra | (opts.Recursive ? MS_REC : 0), null), what + " (remount)");
+            if (extra != 0) OnMounted(m.Destination, t => mount(null, t.Path, null, MS_BIND | MS_REMOUNT | extra, null), what + " (remount)");
         }
-        else if (m.Type == "cgroup")
-        {
-            CreateMountPoint(dest, isFile: false);
-            MountCgroupTree(dest, opts);
-        }
+        else if (m.Type == "cgroup") MountCgroupTree(m.Destination, opts);
         else
         {
-            CreateMountPoint(dest, isFile: false);
+            using var target = Root.Open(m.Destination);
             ulong flags = opts.Flags & ~MS_REMOUNT;
-            if (mount(m.Source ?? m.Type, dest, m.Type, flags, opts.Data.Length == 0 ? null : opts.Data) != 0)
+            if (mount(m.Source ?? m.Type, target.Path, m.Type, flags, opts.Data.Length == 0 ? null : opts.Data) != 0)
             {
                 int errno = Errno;
                 // sysfs cannot be mounted without a network namespace of our own: bind the host's, as runc does.
                 if (m.Type == "sysfs" && errno == EPERM)
                 {
-                    Check(mount("/sys", dest, null, MS_BIND | MS_REC, null), what + " (bind fallback)");
-                    Check(mount(null, dest, null, MS_BIND | MS_REMOUNT | MS_REC | flags, null), what + " (bind fallback remount)");
+                    Check(mount("/sys", target.Path, null, MS_BIND | MS_REC, null), what + " (bind fallback)");
+                    OnMounted(m.Destination, t => mount(null, t.Path, null, MS_BIND | MS_REMOUNT | flags, null), what + " (bind fallback remount)");
                 }
                 else throw new Interop.SyscallException(what, errno);
             }
         }
-        foreach (var p in opts.Propagation) Check(mount(null, dest, null, p, null), what + " (propagation)");
+        if (opts.HasRecursiveAttributes) SetRecursiveAttributes(m.Destination, opts, what);
+        foreach (var p in opts.Propagation) OnMounted(m.Destination, t => mount(null, t.Path, null, p, null), what + " (propagation)");
     }
 
-    private static void CreateMountPoint(string dest, bool isFile)
+    /// <summary>
+    /// A step on what is now mounted at <paramref name="destination"/>: the descriptor used to mount names the covered
+    /// directory, so the destination is opened again (in scope, checked) to reach the new mount.
+    /// </summary>
+    private void OnMounted(string destination, Func<RootfsHandle.Target, int> step, string what)
     {
-        if (isFile)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            if (!File.Exists(dest)) File.WriteAllBytes(dest, []);
-        }
-        else Directory.CreateDirectory(dest);
+        using var target = Root.Open(destination);
+        Check(step(target), what);
     }
+
+    /// <summary>runc's "rro", "rnosuid", ...: mount_setattr(2) with AT_RECURSIVE, so every submount gets them too.</summary>
+    private void SetRecursiveAttributes(string destination, MountOptions opts, string what) =>
+        OnMounted(destination, t =>
+        {
+            int rc = mount_setattr(t.Fd, recursive: true, new MountAttr { AttrSet = opts.RecursiveSet, AttrClr = opts.RecursiveClear });
+            if (rc != 0 && Errno is ENOSYS or EINVAL)
+                throw new InvalidSpecException($"{what}: recursive mount options (rro, rnosuid, ...) need mount_setattr(2), which this kernel refuses (errno {Errno}; Linux 5.12 or later is needed)");
+            return rc;
+        }, what + " (mount_setattr, recursive)");
 
     /// <summary>
     /// A "cgroup" mount is a view of every hierarchy the host has. Inside the container's cgroup namespace
     /// each hierarchy shows the container's own cgroup as its root.
     /// </summary>
-    private void MountCgroupTree(string dest, MountOptions opts)
+    private void MountCgroupTree(string destination, MountOptions opts)
     {
         ulong flags = (opts.Flags | MS_NOSUID | MS_NODEV | MS_NOEXEC) & ~(MS_REMOUNT | MS_BIND);
         if (Cgroups.CgroupManager.IsUnifiedHost)
         {
-            Check(mount("cgroup2", dest, "cgroup2", flags, null), $"mount cgroup2 on {dest}");
+            using var target = Root.Open(destination);
+            Check(mount("cgroup2", target.Path, "cgroup2", flags, null), $"mount cgroup2 on {destination}");
             return;
         }
         // As runc on a v1 host: a writable tmpfs holding one read-only (if asked) mount per v1 hierarchy.
-        Check(mount("tmpfs", dest, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755"), $"mount tmpfs on {dest}");
+        using (var target = Root.Open(destination))
+            Check(mount("tmpfs", target.Path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755"), $"mount tmpfs on {destination}");
         foreach (var h in Cgroups.V1Hierarchies.Mounted().Where(h => !h.IsUnified))
         {
-            string dir = Path.Combine(dest, h.Name);
-            Directory.CreateDirectory(dir);
-            Check(mount("cgroup", dir, "cgroup", flags, h.MountData), $"mount cgroup ({h.MountData}) on {dir}");
+            using var dir = Root.Open(destination + "/" + h.Name);
+            Check(mount("cgroup", dir.Path, "cgroup", flags, h.MountData), $"mount cgroup ({h.MountData}) on {destination}/{h.Name}");
         }
     }
 
     private void CreateDefaultDevices()
     {
-        string dev = SecureJoin.Resolve(rootfs, "/dev");
         foreach (var (name, major, minor) in DefaultDevices)
             CreateDevice(new DeviceSpec { Path = "/dev/" + name, Type = "c", Major = major, Minor = minor, FileMode = 0x1b6 /* 0666 */ });
-        (string link, string target)[] links = [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
-            ("stderr", "/proc/self/fd/2"), ("ptmx", "pts/ptmx")];
+        var links = new List<(string link, string target)> { ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+            ("stderr", "/proc/self/fd/2"), ("ptmx", "pts/ptmx") };
+        if (File.Exists("/proc/kcore")) links.Add(("core", "/proc/kcore"));
+        using var dev = Root.Open("/dev");
         foreach (var (link, target) in links)
-        {
-            string path = Path.Combine(dev, link);
-            if (!File.Exists(path) && new FileInfo(path).LinkTarget is null) File.CreateSymbolicLink(path, target);
-        }
-        if (File.Exists("/proc/kcore") && !File.Exists(Path.Combine(dev, "core"))) File.CreateSymbolicLink(Path.Combine(dev, "core"), "/proc/kcore");
+            if (symlinkat(target, dev.Fd, link) != 0 && Errno != EEXIST) throw new Interop.SyscallException($"symlink /dev/{link}", Errno);
     }
 
     private void CreateDevice(DeviceSpec d)
     {
-        string path = SecureJoin.Resolve(rootfs, d.Path);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         uint type = d.Type switch
         {
             "c" or "u" => 0x2000u, "b" => 0x6000u, "p" => 0x1000u,
             _ => throw new InvalidSpecException($"device {d.Path}: unknown type '{d.Type}'"),
         };
         uint mode = d.FileMode ?? 0x1b6;
-        if (File.Exists(path)) File.Delete(path);
-        if (mknod(path, type | (mode & 0xfff), MakeDev((ulong)d.Major, (ulong)d.Minor)) != 0)
+        string name = Path.GetFileName(d.Path.TrimEnd('/'));
+        using var parent = Root.Open(Path.GetDirectoryName(d.Path.TrimEnd('/')) ?? "/");
+        unlinkat(parent.Fd, name, 0); // a file the image has there (ENOENT when none)
+        if (mknodat(parent.Fd, name, type | (mode & 0xfff), MakeDev((ulong)d.Major, (ulong)d.Minor)) != 0)
         {
             // Without CAP_MKNOD (e.g. inside a user namespace) bind the host's node instead, as runc does.
             int errno = Errno;
             if (errno != EPERM || !File.Exists(d.Path)) throw new Interop.SyscallException($"mknod {d.Path}", errno);
-            File.WriteAllBytes(path, []);
-            Check(mount(d.Path, path, null, MS_BIND, null), $"bind device {d.Path}");
+            using var target = Root.Open(d.Path, file: true);
+            Check(mount(d.Path, target.Path, null, MS_BIND, null), $"bind device {d.Path}");
             return;
         }
-        // mknod honours the umask: set the mode the spec asked for explicitly.
-        File.SetUnixFileMode(path, (UnixFileMode)(mode & 0xfff));
-        Check(chown(path, (int)(d.Uid ?? 0), (int)(d.Gid ?? 0)), $"chown {d.Path}");
+        // mknod honours the umask: set the mode the spec asked for explicitly, on the node itself (never a link there).
+        int node = Check(openat(parent.Fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0), $"open {d.Path}");
+        try
+        {
+            Check(chmod($"/proc/self/fd/{node}", mode & 0xfff), $"chmod {d.Path}");
+            Check(fchownat(node, "", (int)(d.Uid ?? 0), (int)(d.Gid ?? 0), AT_EMPTY_PATH), $"chown {d.Path}");
+        }
+        finally { close(node); }
     }
 
     private static ulong MakeDev(ulong major, ulong minor) =>
@@ -147,6 +164,8 @@ internal sealed class RootfsSetup(RuntimeSpec spec, string rootfs, Action<string
     /// <summary>Makes rootfs the root: pivot_root, or MS_MOVE + chroot where pivot_root cannot work (initramfs).</summary>
     public void ChangeRoot(bool noPivot)
     {
+        root?.Dispose();
+        root = null;
         if (!noPivot && TryPivotRoot()) return;
         Check(chdir(rootfs), $"chdir {rootfs}");
         Check(mount(rootfs, "/", null, MS_MOVE, null), $"mount --move {rootfs} /");

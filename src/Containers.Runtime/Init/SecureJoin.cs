@@ -2,8 +2,8 @@ namespace Containers.Runtime.Init;
 
 /// <summary>
 /// Resolves a path inside a root directory the way the kernel would after chroot: symlinks (absolute or with "..")
-/// are followed but can never lead outside <c>root</c>. Mount destinations go through this so a hostile image
-/// cannot make the runtime mount over host paths.
+/// are followed but can never lead outside <c>root</c>. For reading the image's /etc/passwd and /etc/group; mount
+/// targets are opened by descriptor instead (<see cref="RootfsHandle"/>), which no rename or link made meanwhile can redirect.
 /// </summary>
 public static class SecureJoin
 {

@@ -9,17 +9,19 @@ public static unsafe class Pty
     private const ulong TIOCSPTLCK = 0x40045431, TIOCGPTN = 0x80045430, TIOCGPTPEER = 0x5441, TIOCSCTTY = 0x540E;
 
     /// <summary>
-    /// Opens a pty pair in <paramref name="rootfs"/>/dev/pts, sends the master to <paramref name="consoleSocket"/>, binds the
+    /// Opens a pty pair in the container's /dev/pts (reached through <paramref name="root"/>), sends the master to <paramref name="consoleSocket"/>, binds the
     /// slave over /dev/console and makes it this process's stdio and controlling terminal (new session).
     /// </summary>
-    internal static void Setup(string rootfs, string consoleSocket, ConsoleSize? size)
+    internal static void Setup(Init.RootfsHandle root, string consoleSocket, ConsoleSize? size)
     {
-        var (master, slave, number) = Open(Init.SecureJoin.Resolve(rootfs, "/dev/pts/ptmx"), size);
+        int master, slave;
+        uint number;
+        using (var ptmx = root.OpenExisting("/dev/pts/ptmx")) (master, slave, number) = Open(ptmx.Path, size);
         try
         {
-            string console = Init.SecureJoin.Resolve(rootfs, "/dev/console");
-            if (!File.Exists(console)) File.WriteAllBytes(console, []);
-            Check(mount(Init.SecureJoin.Resolve(rootfs, $"/dev/pts/{number}"), console, null, MS_BIND, null), "bind the pty over /dev/console");
+            // The slave itself (by its descriptor) is bound over /dev/console, opened in scope like any mount target.
+            using (var console = root.Open("/dev/console", file: true))
+                Check(mount($"/proc/self/fd/{slave}", console.Path, null, MS_BIND, null), "bind the pty over /dev/console");
             ConsoleSocket.SendFd(consoleSocket, master, $"/dev/pts/{number}");
         }
         finally { close(master); }
