@@ -9,27 +9,16 @@ namespace Containers.Engine.Tests.Images;
 /// Real registries (plain and htpasswd Basic), a busybox image written as an OCI layout and pushed by skopeo, and our
 /// engine: pulls, lists, inspects, tags and removes through the docker CLI and through the client.
 /// </summary>
-public sealed class ImageApiFixture : IAsyncLifetime
+public sealed class ImageApiFixture : RegistryEngineFixture
 {
-    public RegistryFixture Registries { get; } = new();
-    public EngineProcess Engine { get; private set; } = null!;
     public string PlainImage => $"{Registries.Plain.Host}/test/busybox:1.0";
     public string PrivateImage => $"{Registries.Basic.Host}/private/busybox:1.0";
-    private readonly TempDirectory _layout = new();
 
-    public async Task InitializeAsync()
+    protected override void PushImages()
     {
-        OciImageBuilder.WriteLayout(_layout, "1.0", new ImageSpec([new LayerSpec(OciImageBuilder.BusyboxLayer()), new LayerSpec(OciImageBuilder.WhiteoutLayer())]));
-        Skopeo.Push(_layout, "1.0", PlainImage);
-        Skopeo.Push(_layout, "1.0", PrivateImage, "--dest-creds", $"{RegistryFixture.User}:{RegistryFixture.Password}");
-        Engine = await EngineProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Engine.DisposeAsync();
-        Registries.Dispose();
-        _layout.Dispose();
+        var image = new ImageSpec([new LayerSpec(OciImageBuilder.BusyboxLayer()), new LayerSpec(OciImageBuilder.WhiteoutLayer())]);
+        Push(PlainImage, image);
+        Push(PrivateImage, image, "--dest-creds", $"{RegistryFixture.User}:{RegistryFixture.Password}");
     }
 }
 

@@ -6,34 +6,18 @@ using Containers.Images.Tests.Infrastructure;
 namespace Containers.Engine.Tests.Networks;
 
 /// <summary>An engine, with a busybox image and one that EXPOSEs 8080/tcp in a loopback registry.</summary>
-public sealed class PublishedPortFixture : IAsyncLifetime
+public sealed class PublishedPortFixture : RegistryEngineFixture
 {
-    private readonly TempDirectory _layout = new();
-    private readonly TempDirectory _exposing = new();
-
-    public RegistryFixture Registries { get; } = new();
-    public EngineProcess Engine { get; private set; } = null!;
     public string Image => $"{Registries.Plain.Host}/test/busybox:ports";
     public string ExposingImage => $"{Registries.Plain.Host}/test/exposing:ports";
 
-    public async Task InitializeAsync()
+    protected override void PushImages()
     {
-        OciImageBuilder.WriteLayout(_layout, "ports", new ImageSpec([new LayerSpec(OciImageBuilder.BusyboxLayer())]));
-        Skopeo.Push(_layout, "ports", Image);
-        OciImageBuilder.WriteLayout(_exposing, "ports", new ImageSpec([new LayerSpec(OciImageBuilder.BusyboxLayer())])
+        Push(Image, new ImageSpec([new LayerSpec(OciImageBuilder.BusyboxLayer())]));
+        Push(ExposingImage, new ImageSpec([new LayerSpec(OciImageBuilder.BusyboxLayer())])
         {
             ContainerConfig = new JsonObject { ["Cmd"] = new JsonArray("sh"), ["ExposedPorts"] = new JsonObject { ["8080/tcp"] = new JsonObject() } },
         });
-        Skopeo.Push(_exposing, "ports", ExposingImage);
-        Engine = await EngineProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Engine.DisposeAsync();
-        Registries.Dispose();
-        _layout.Dispose();
-        _exposing.Dispose();
     }
 }
 
