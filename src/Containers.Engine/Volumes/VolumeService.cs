@@ -13,6 +13,9 @@ public sealed class VolumeService(VolumeStore store)
     /// <summary>The IDs of the containers that mount a volume (set by the host once the containers exist).</summary>
     public Func<string, List<string>> UsersOf { get; set; } = _ => [];
 
+    /// <summary>The driver-option mounts of volumes, counted by the running containers that use them.</summary>
+    public VolumeMounts Mounts { get; } = new(store);
+
     public Volume Create(VolumeCreateRequest request) => store.Create(request);
 
     public Volume Inspect(string name) => store.Get(name);
