@@ -83,6 +83,8 @@ public static class EngineHost
         });
         builder.Services.AddSingleton(services => new SystemService(settings, identity, services.GetRequiredService<HostFacts>(), events,
             services.GetRequiredService<ContainerService>(), services.GetRequiredService<ImageService>()));
+        builder.Services.AddSingleton(services => new DiskUsageService(services.GetRequiredService<ContainerService>(), services.GetRequiredService<ImageService>(),
+            volumes, services.GetRequiredService<Snapshotter>()));
         builder.Services.AddRouting();
 
         await using var app = builder.Build();

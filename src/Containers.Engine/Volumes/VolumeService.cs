@@ -20,6 +20,16 @@ public sealed class VolumeService(VolumeStore store)
 
     public Volume Inspect(string name) => store.Get(name);
 
+    /// <summary>
+    /// For <c>/system/df</c>: the volumes without driver options (dockerd leaves those out: their content is not local),
+    /// each with the bytes of its content and the number of containers that refer to it.
+    /// </summary>
+    public List<Volume> LocalUsage() => store.List().Where(v => v.Options.Count == 0).Select(v =>
+    {
+        v.UsageData = new VolumeUsageData { Size = store.Usage(v.Name), RefCount = UsersOf(v.Name).Count };
+        return v;
+    }).ToList();
+
     /// <summary>Removes a volume not in use; with <paramref name="force"/> (docker volume rm -f) a missing one is no error.</summary>
     public void Remove(string name, bool force = false)
     {
