@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Containers.Images.Tests.Infrastructure;
 
 namespace Containers.Engine.Tests.Volumes;
 
@@ -43,6 +44,36 @@ public sealed class SystemDfTests(VolumeMountFixture fixture) : IClassFixture<Vo
         Assert.Equal("Local Volumes|1|0|1.049MB|1.049MB (100%)", await Cli.Ok("system", "df", "--format", "{{.Type}}|{{.TotalCount}}|{{.Active}}|{{.Size}}|{{.Reclaimable}}")
             .ContinueWith(t => t.Result.Split('\n').Single(r => r.StartsWith("Local Volumes"))));
         await Cli.Ok("volume", "rm", volume);
+    }
+
+    [Fact]
+    public async Task A_layer_two_images_share_is_counted_once_in_LayersSize_and_as_shared_in_each()
+    {
+        // Two images on the same busybox layer, one with a layer of its own.
+        using var smallLayout = new TempDirectory();
+        using var largeLayout = new TempDirectory();
+        var busyboxLayer = OciImageBuilder.BusyboxLayer();
+        OciImageBuilder.WriteLayout(smallLayout, "small", new ImageSpec([new LayerSpec(busyboxLayer)]));
+        OciImageBuilder.WriteLayout(largeLayout, "large", new ImageSpec([new LayerSpec(busyboxLayer), new LayerSpec(OciImageBuilder.RandomLayer(100_000))]));
+        var (small, large) = ($"{fixture.Registries.Plain.Host}/test/shared:small", $"{fixture.Registries.Plain.Host}/test/shared:large");
+        Skopeo.Push(smallLayout, "small", small);
+        Skopeo.Push(largeLayout, "large", large);
+        await Cli.Ok("pull", "-q", small);
+        await Cli.Ok("pull", "-q", large);
+        try
+        {
+            var r = await RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Get, "/v1.47/system/df?type=image");
+            using var body = JsonDocument.Parse(r.Body);
+            var images = body.RootElement.GetProperty("Images").EnumerateArray().Where(i => i.GetProperty("RepoTags").GetArrayLength() > 0)
+                .ToDictionary(i => i.GetProperty("RepoTags")[0].GetString()!, i => (Size: i.GetProperty("Size").GetInt64(), Shared: i.GetProperty("SharedSize").GetInt64(), Containers: i.GetProperty("Containers").GetInt32()));
+            var (smallOne, largeOne) = (images[small], images[large]);
+            // The small image is all shared; the large one shares exactly that layer; the shared layer counts once.
+            Assert.Equal((smallOne.Size, smallOne.Size, 0, 0), (smallOne.Shared, largeOne.Shared, smallOne.Containers, largeOne.Containers));
+            Assert.True(largeOne.Size > smallOne.Size);
+            var others = images.Where(i => i.Key != small && i.Key != large).Sum(i => i.Value.Size);
+            Assert.Equal(largeOne.Size + others, body.RootElement.GetProperty("LayersSize").GetInt64());
+        }
+        finally { await Cli.Ok("rmi", small, large); }
     }
 
     [Fact]

@@ -135,6 +135,11 @@ public sealed class VolumeDriverOptionTests(VolumeMountFixture fixture) : IClass
             error = await Cli.Fails("run", "--name", bind, "--network", "none", "-v", bind + ":/data", Image, "true");
             Assert.Contains($"error while mounting volume '{bindPath}': failed to mount local volume: mount /nonexistent-{bind}:{bindPath}, flags: 0x1000: no such file or directory", error);
             Assert.Equal("created", await Cli.Inspect(bind, "{{.State.Status}}"));
+            Assert.StartsWith($"error while mounting volume '{bindPath}'", await Cli.Inspect(bind, "{{.State.Error}}"));
+            // A system error as dockerd's errdefs.System: 500 (the request itself was valid).
+            var start = await RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Post, $"/v1.47/containers/{bind}/start");
+            Assert.Equal(500, start.Status);
+            Assert.Contains("failed to mount local volume", start.Body);
             Assert.False(IsMounted(tmpfsPath) || IsMounted(bindPath) || IsMounted(goodPath));
             await Cli.Ok("rm", tmpfs, bind);
             await Cli.Ok("volume", "rm", good);
