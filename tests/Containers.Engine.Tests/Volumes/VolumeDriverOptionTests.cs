@@ -20,7 +20,7 @@ public sealed class VolumeDriverOptionTests(VolumeMountFixture fixture) : IClass
         await cli.Ok("volume", "create", "--driver", "local", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=" + o, name);
 
     [Fact]
-    public async Task A_tmpfs_volume_is_a_tmpfs_of_its_size_and_owner_gets_the_image_content_and_is_gone_after_the_container()
+    public async Task A_tmpfs_volume_is_a_tmpfs_of_its_size_and_owner_and_is_gone_after_the_container()
     {
         var volume = UniqueName("scratch");
         await TmpfsVolume(Cli, volume, "size=1m,uid=1000");
@@ -29,13 +29,15 @@ public sealed class VolumeDriverOptionTests(VolumeMountFixture fixture) : IClass
         {
             Assert.Equal("map[device:tmpfs o:size=1m,uid=1000 type:tmpfs]", await Cli.Ok("volume", "inspect", "-f", "{{.Options}}", volume));
             Assert.False(IsMounted(mountpoint)); // mounted for containers only
+            // Over an image directory: dockerd's copy-up at create mounts the volume for the copy and unmounts it after,
+            // so the copy went into a tmpfs that is gone; the container starts on a fresh, empty one.
             var output = await Cli.Ok("run", "--rm", "--network", "none", "-v", volume + ":/srv/app", Image, "sh", "-c",
-                "stat -f -c %T /srv/app; stat -c %u /srv/app; cat /srv/app/config; echo; " +
+                "stat -f -c %T /srv/app; stat -c %u /srv/app; ls -A /srv/app | wc -l; " +
                 "dd if=/dev/zero of=/srv/app/big bs=1k count=2048 2>&1 >/dev/null | grep -o 'No space left on device'; grep ' /srv/app ' /proc/mounts");
             var lines = output.Split('\n');
-            Assert.Equal(["tmpfs", "1000", "from the image", "No space left on device"], lines[..4]);
+            Assert.Equal(["tmpfs", "1000", "0", "No space left on device"], lines[..4]);
             Assert.Matches(@"^tmpfs /srv/app tmpfs rw,.*size=1024k.*uid=1000", lines[4]);
-            // The copy-up went into the tmpfs, which went with the container: the directory on the host stayed empty.
+            // Nothing went into the directory under the mount, and nothing stays mounted.
             Assert.False(IsMounted(mountpoint));
             Assert.Empty(Directory.EnumerateFileSystemEntries(mountpoint));
         }
@@ -57,6 +59,18 @@ public sealed class VolumeDriverOptionTests(VolumeMountFixture fixture) : IClass
         Assert.False(File.Exists(Path.Combine(mountpoint, "from-host")));
         await Cli.Ok("volume", "rm", volume);
         Assert.Equal("from-container,from-host", string.Join(',', Directory.EnumerateFiles(temp.Path).Select(Path.GetFileName).Order()));
+
+        // Over an image directory, the copy-up goes through the mount: into the empty host directory, not under the mount.
+        using var empty = new TempDirectory();
+        var filled = UniqueName("filled");
+        await Cli.Ok("volume", "create", "--opt", "type=none", "--opt", "o=bind", "--opt", "device=" + empty.Path, filled);
+        try
+        {
+            Assert.Equal("from the image", await Cli.Ok("run", "--rm", "--network", "none", "-v", filled + ":/srv/app", Image, "cat", "/srv/app/config"));
+            Assert.Equal("from the image", File.ReadAllText(Path.Combine(empty.Path, "config")));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(await Cli.Ok("volume", "inspect", "-f", "{{.Mountpoint}}", filled)));
+        }
+        finally { await Cli.Ok("volume", "rm", "-f", filled); }
     }
 
     [Fact]
@@ -142,6 +156,9 @@ public sealed class VolumeDriverOptionTests(VolumeMountFixture fixture) : IClass
             var start = await RawHttp.SendAsync(fixture.Engine.SocketPath, HttpMethod.Post, $"/v1.47/containers/{bind}/start");
             Assert.Equal(500, start.Status);
             Assert.Contains("failed to mount local volume", start.Body);
+            // Over an image directory the mount is already needed at create, for the copy-up: dockerd's populate error.
+            Assert.Contains($"failed to populate volume: error while mounting volume '{tmpfsPath}': failed to mount local volume",
+                await Cli.Fails("create", "--network", "none", "-v", tmpfs + ":/srv/app", Image, "true"));
             Assert.False(IsMounted(tmpfsPath) || IsMounted(bindPath) || IsMounted(goodPath));
             await Cli.Ok("rm", tmpfs, bind);
             await Cli.Ok("volume", "rm", good);
