@@ -66,9 +66,14 @@ public sealed class VolumeMounts(VolumeStore store)
     /// <summary>Unmounts a volume's <c>_data</c> if something is mounted there (before its removal).</summary>
     public static void Unmount(string mountpoint)
     {
+        // Stacked mounts come off one by one; EINVAL or ENOENT: nothing (more) is mounted there.
         while (ContainerRunner.IsMountPoint(mountpoint))
-            if (umount2(mountpoint, MNT_DETACH) != 0 && Errno is not (EINVAL or ENOENT))
-                throw new IOException($"unmounting volume {mountpoint}: {ErrnoText(Errno)}");
+        {
+            if (umount2(mountpoint, MNT_DETACH) == 0) continue;
+            var errno = Errno;
+            if (errno is EINVAL or ENOENT) return;
+            throw new IOException($"unmounting volume {mountpoint}: {ErrnoText(errno)}");
+        }
     }
 
     private static void Mount(Volume volume)
