@@ -8,6 +8,7 @@ namespace Containers.Api;
 /// </summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(VersionResponse))]
+[JsonSerializable(typeof(SystemDataUsageResponse))]
 [JsonSerializable(typeof(SystemInfo))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(EventMessage))]

@@ -224,6 +224,14 @@ public sealed class MountVolumeOptions
 {
     public bool NoCopy { get; set; }
     public Dictionary<string, string>? Labels { get; set; }
+    /// <summary>The driver and its options for a volume created on first use (<c>volume-driver</c>, <c>volume-opt</c>).</summary>
+    public MountVolumeDriver? DriverConfig { get; set; }
+}
+
+public sealed class MountVolumeDriver
+{
+    public string Name { get; set; } = "";
+    public Dictionary<string, string>? Options { get; set; }
 }
 
 public sealed class MountTmpfsOptions

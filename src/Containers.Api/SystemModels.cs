@@ -124,3 +124,24 @@ public sealed class SwarmInfo
     public bool ControlAvailable { get; set; }
     public string Error { get; set; } = "";
 }
+
+/// <summary>
+/// <c>GET /system/df</c> (the API's SystemDataUsageResponse): each list is null when the <c>type</c> parameter left its
+/// kind out. No builder: BuildCache is empty.
+/// </summary>
+public sealed class SystemDataUsageResponse
+{
+    public long LayersSize { get; set; }
+    public List<ImageSummary>? Images { get; set; }
+    public List<ContainerSummary>? Containers { get; set; }
+    public List<Volume>? Volumes { get; set; }
+    public List<BuildCacheRecord>? BuildCache { get; set; }
+}
+
+/// <summary>An entry of the build cache (this engine has no builder, so there are none).</summary>
+public sealed class BuildCacheRecord
+{
+    public string ID { get; set; } = "";
+    public long Size { get; set; }
+}
+

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Containers.Api;
 
 /// <summary>A named volume, as <c>GET /volumes/{name}</c> returns it.</summary>
@@ -10,6 +12,16 @@ public sealed class Volume
     public Dictionary<string, string> Labels { get; set; } = [];
     public string Scope { get; set; } = "local";
     public Dictionary<string, string> Options { get; set; } = [];
+    /// <summary>Only in <c>GET /system/df</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public VolumeUsageData? UsageData { get; set; }
+}
+
+/// <summary>A volume's disk usage: bytes of its content (-1 when not computed) and the containers referring to it.</summary>
+public sealed class VolumeUsageData
+{
+    public long Size { get; set; }
+    public long RefCount { get; set; }
 }
 
 /// <summary>Body of <c>POST /volumes/create</c>.</summary>

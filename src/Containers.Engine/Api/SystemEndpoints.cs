@@ -7,7 +7,7 @@ using Containers.Engine.Events;
 
 namespace Containers.Engine.Api;
 
-/// <summary><c>/_ping</c>, <c>/version</c>, <c>/info</c> and <c>/events</c>.</summary>
+/// <summary><c>/_ping</c>, <c>/version</c>, <c>/info</c>, <c>/system/df</c> and <c>/events</c>.</summary>
 public static class SystemEndpoints
 {
     public static void MapSystemEndpoints(this IEndpointRouteBuilder routes)
@@ -29,7 +29,17 @@ public static class SystemEndpoints
 
         routes.MapGet("/info", (SystemService system) => Results.Json(system.Info(), ApiJson.Context.SystemInfo));
 
+        routes.MapGet("/system/df", DiskUsage);
+
         routes.MapGet("/events", StreamEventsAsync);
+    }
+
+    /// <summary>Disk usage; <c>type</c> (API 1.42+, repeatable) limits it to containers, images, volumes or the build cache.</summary>
+    private static IResult DiskUsage(HttpContext context, DiskUsageService usage)
+    {
+        var types = context.Request.Query["type"];
+        var byType = types.Count > 0 && (context.Items[ApiVersioning.RequestedVersionKey] is not string v || Version.Parse(v) >= new Version(1, 42));
+        return Results.Json(usage.Usage(byType ? types.Select(t => t ?? "").ToList() : null), ApiJson.Context.SystemDataUsageResponse);
     }
 
     /// <summary>

@@ -23,3 +23,6 @@ public sealed class FeatureNotImplementedException(string message) : DomainExcep
 
 /// <summary>The engine cannot serve this now or in this mode, e.g. swarm requests on a node that is not a manager (503).</summary>
 public sealed class UnavailableException(string message) : DomainException(message);
+
+/// <summary>The host failed to do what a valid request needs, e.g. mounting a volume's filesystem (dockerd's errdefs.System: 500).</summary>
+public sealed class SystemFailureException(string message) : DomainException(message);

@@ -76,12 +76,15 @@ public static class EngineHost
         {
             var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Containers.Engine.Containers");
             var snapshots = services.GetRequiredService<Snapshotter>();
-            var runner = new ContainerRunner(settings, snapshots, message => log.LogWarning("{Message}", message));
+            var runner = new ContainerRunner(settings, snapshots, volumes.Mounts, message => log.LogWarning("{Message}", message));
+            volumes.Mounts.Reconcile(containers.List().Where(c => runner.IsRunning(c.Id)).Select(c => (c.Id, ContainerMounts.VolumeNames(c.Mounts))));
             return new ContainerService(containers, services.GetRequiredService<ImageService>(), snapshots, runner, networking, volumes, settings, events,
                 Environment.ProcessorCount, log);
         });
         builder.Services.AddSingleton(services => new SystemService(settings, identity, services.GetRequiredService<HostFacts>(), events,
             services.GetRequiredService<ContainerService>(), services.GetRequiredService<ImageService>()));
+        builder.Services.AddSingleton(services => new DiskUsageService(services.GetRequiredService<ContainerService>(), services.GetRequiredService<ImageService>(),
+            volumes, services.GetRequiredService<Snapshotter>()));
         builder.Services.AddRouting();
 
         await using var app = builder.Build();

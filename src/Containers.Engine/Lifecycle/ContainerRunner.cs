@@ -28,10 +28,12 @@ public sealed class ContainerRunner
     private readonly string _bundles;
     private readonly string _outputs;
     private readonly string _consoles;
+    private readonly Volumes.VolumeMounts _volumeMounts;
 
-    public ContainerRunner(EngineSettings settings, Snapshotter snapshots, Action<string> warn)
+    public ContainerRunner(EngineSettings settings, Snapshotter snapshots, Volumes.VolumeMounts volumeMounts, Action<string> warn)
     {
         _snapshots = snapshots;
+        _volumeMounts = volumeMounts;
         _bundles = Path.Combine(settings.ExecRoot, "containers");
         Directory.CreateDirectory(_bundles);
         _outputs = Path.Combine(settings.ExecRoot, "output");
@@ -88,6 +90,7 @@ public sealed class ContainerRunner
         try
         {
             Mounter.Mount(_snapshots.Mounts(record.Id), rootfs);
+            _volumeMounts.Acquire(record.Id, Volumes.ContainerMounts.VolumeNames(record.Mounts));
             CrashPoint.Reach("start-mounted");
             var spec = ContainerSpecBuilder.Build(record, rootfs, containerDirectory, UserResolver.Resolve(rootfs, record.Config.User), networkNamespace);
             if (record.HostConfig.Init == true) (spec.Annotations ??= [])[ContainerInit.InitAnnotation] = "true";
@@ -174,6 +177,7 @@ public sealed class ContainerRunner
     public void Cleanup(string id)
     {
         if (Status(id) is not null) _runtime.Delete(id, force: true);
+        _volumeMounts.Release(id);
         var bundle = BundleOf(id);
         var rootfs = Path.Combine(bundle, "rootfs");
         if (IsMountPoint(rootfs)) Mounter.Unmount(rootfs);

@@ -112,7 +112,11 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     {
         if (!record.Mounts.Any(m => m.CopyUp)) return;
         using var files = ContainerFiles.Open(null, snapshots.Mounts(record.Id), _mountsDirectory.Value);
-        VolumeCopyUp.Fill(record.Mounts, files.Root);
+        // A volume with driver options is mounted for the copy and released after it, as dockerd's populate does.
+        var reference = "create-" + record.Id;
+        try { VolumeCopyUp.Fill(record.Mounts, files.Root, m => volumes.Mounts.Acquire(reference, [m.Point.Name!])); }
+        catch (SystemFailureException e) { throw new SystemFailureException("failed to populate volume: " + e.Message); }
+        finally { volumes.Mounts.Release(reference); }
     }
 
     /// <summary><c>GET /containers/json</c>: running ones unless <paramref name="all"/> (or a limit, or filters for stopped ones).</summary>

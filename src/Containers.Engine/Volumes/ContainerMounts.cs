@@ -35,7 +35,7 @@ public static class ContainerMounts
     private const string VolumeMode = "z";
 
     /// <summary>A checked request: a volume (Source is its name, empty for an anonymous one), a bind or a tmpfs.</summary>
-    public sealed record Request(string Type, string Source, string Target, bool ReadOnly, string Mode, string Propagation, bool CreateSource, List<string> TmpfsOptions, bool NoCopy = false, MountBindOptions? BindOptions = null);
+    public sealed record Request(string Type, string Source, string Target, bool ReadOnly, string Mode, string Propagation, bool CreateSource, List<string> TmpfsOptions, bool NoCopy = false, MountBindOptions? BindOptions = null, VolumeCreateRequest? Volume = null);
 
     public static List<Request> Parse(HostConfig host)
     {
@@ -100,7 +100,7 @@ public static class ContainerMounts
         switch (r.Type)
         {
             case "volume":
-                var volume = volumes.Create(new VolumeCreateRequest { Name = r.Source });
+                var volume = volumes.Create(new VolumeCreateRequest { Name = r.Source, Driver = r.Volume?.Driver, DriverOpts = r.Volume?.DriverOpts, Labels = r.Volume?.Labels });
                 point.Name = volume.Name;
                 point.Source = volume.Mountpoint;
                 point.Driver = volume.Driver;
@@ -214,7 +214,8 @@ public static class ContainerMounts
                 return new Request("bind", mount.Source, mount.Target, mount.ReadOnly, "", propagation, CreateSource: false, [], BindOptions: mount.BindOptions);
             case "volume":
                 if (mount.Source.Length > 0) CheckVolumeName(mount.Source);
-                return new Request("volume", mount.Source, mount.Target, mount.ReadOnly, VolumeMode, "", CreateSource: true, [], NoCopy: mount.VolumeOptions?.NoCopy == true);
+                return new Request("volume", mount.Source, mount.Target, mount.ReadOnly, VolumeMode, "", CreateSource: true, [], NoCopy: mount.VolumeOptions?.NoCopy == true,
+                    Volume: new VolumeCreateRequest { Driver = mount.VolumeOptions?.DriverConfig?.Name, DriverOpts = mount.VolumeOptions?.DriverConfig?.Options, Labels = mount.VolumeOptions?.Labels });
             default:
                 if (mount.Source.Length > 0) throw new InvalidParameterException(Invalid("field Source must not be specified"));
                 var options = new List<string>();

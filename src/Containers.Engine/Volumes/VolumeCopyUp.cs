@@ -9,15 +9,18 @@ namespace Containers.Engine.Volumes;
 /// </summary>
 public static class VolumeCopyUp
 {
-    public static void Fill(IEnumerable<ContainerMount> mounts, string rootfs)
+    /// <param name="mountVolume">Mounts a volume's own filesystem (local driver options) before it is looked at, as dockerd
+    /// does for a destination the image has: the content goes into that filesystem.</param>
+    public static void Fill(IEnumerable<ContainerMount> mounts, string rootfs, Action<ContainerMount>? mountVolume = null)
     {
         foreach (var mount in mounts.Where(m => m.CopyUp))
         {
-            var volume = mount.Point.Source;
-            if (!Directory.Exists(volume) || Directory.EnumerateFileSystemEntries(volume).Any()) continue;
             var components = mount.Point.Destination.Split('/', StringSplitOptions.RemoveEmptyEntries);
             if (ScopedPath.TryResolve(rootfs, components) is not { } image) continue;
             if (Native.LStat(image) is not { Type: Native.SIfDir }) continue;
+            mountVolume?.Invoke(mount);
+            var volume = mount.Point.Source;
+            if (!Directory.Exists(volume) || Directory.EnumerateFileSystemEntries(volume).Any()) continue;
             if (!Directory.EnumerateFileSystemEntries(image).Any()) continue;
             NativeSnapshotter.CopyTree(image, volume);
         }

@@ -13,9 +13,22 @@ public sealed class VolumeService(VolumeStore store)
     /// <summary>The IDs of the containers that mount a volume (set by the host once the containers exist).</summary>
     public Func<string, List<string>> UsersOf { get; set; } = _ => [];
 
+    /// <summary>The driver-option mounts of volumes, counted by the running containers that use them.</summary>
+    public VolumeMounts Mounts { get; } = new(store);
+
     public Volume Create(VolumeCreateRequest request) => store.Create(request);
 
     public Volume Inspect(string name) => store.Get(name);
+
+    /// <summary>
+    /// For <c>/system/df</c>: the volumes without driver options (dockerd leaves those out: their content is not local),
+    /// each with the bytes of its content and the number of containers that refer to it.
+    /// </summary>
+    public List<Volume> LocalUsage() => store.List().Where(v => v.Options.Count == 0).Select(v =>
+    {
+        v.UsageData = new VolumeUsageData { Size = store.Usage(v.Name), RefCount = UsersOf(v.Name).Count };
+        return v;
+    }).ToList();
 
     /// <summary>Removes a volume not in use; with <paramref name="force"/> (docker volume rm -f) a missing one is no error.</summary>
     public void Remove(string name, bool force = false)

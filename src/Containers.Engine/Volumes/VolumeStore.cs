@@ -34,7 +34,11 @@ public sealed partial class VolumeStore
         _events = events;
         Directory.CreateDirectory(_root);
         foreach (var dir in Directory.EnumerateDirectories(_root))
-            if (!File.Exists(RecordPath(Path.GetFileName(dir)))) Directory.Delete(dir, recursive: true);
+            if (!File.Exists(RecordPath(Path.GetFileName(dir))))
+            {
+                VolumeMounts.Unmount(Path.Combine(dir, "_data"));
+                Directory.Delete(dir, recursive: true);
+            }
     }
 
     public static bool IsValidName(string name) => ValidName().IsMatch(name);
@@ -50,6 +54,7 @@ public sealed partial class VolumeStore
         var options = request.DriverOpts ?? [];
         foreach (var key in options.Keys)
             if (!LocalOptions.Contains(key)) throw new InvalidParameterException($"invalid option: \"{key}\"");
+        CheckLocalOptions(options);
 
         var labels = request.Labels ?? [];
         var name = request.Name;
@@ -88,7 +93,40 @@ public sealed partial class VolumeStore
         }
     }
 
+    /// <summary>
+    /// The local driver's checks of its options, in dockerd's words: <c>size</c> is a quota, which dockerd sets only on a
+    /// volumes directory on xfs with project quotas; this engine sets none, so a size above 0 is refused as there.
+    /// <c>type</c> and <c>device</c> need each other, <c>o</c> needs both.
+    /// </summary>
+    private static void CheckLocalOptions(Dictionary<string, string> options)
+    {
+        if (options.TryGetValue("size", out var size))
+        {
+            if (ParseRamSize(size) is not { } bytes) throw new InvalidParameterException($"invalid size: '{size}'");
+            if (bytes > 0) throw new InvalidParameterException("quota size requested but no quota support");
+        }
+        (string Option, string[] Needs)[] mandatory = [("device", ["type"]), ("type", ["device"]), ("o", ["device", "type"])];
+        foreach (var (option, needs) in mandatory)
+            if (options.ContainsKey(option) && needs.FirstOrDefault(n => !options.ContainsKey(n)) is { } missing)
+                throw new InvalidParameterException($"missing required option: \"{missing}\"");
+    }
+
+    /// <summary>go-units' RAMInBytes: a number, an optional k/m/g/t/p (binary multiples), an optional i and b.</summary>
+    private static long? ParseRamSize(string text)
+    {
+        var match = RamSize().Match(text);
+        if (!match.Success || !double.TryParse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var number)) return null;
+        var unit = match.Groups[2].Value.ToLowerInvariant();
+        var multiplier = unit.Length == 0 ? 1L : 1L << (10 * ("kmgtp".IndexOf(unit[0]) + 1));
+        return (long)(number * multiplier);
+    }
+
+    [GeneratedRegex("^(\\d+(?:\\.\\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$")]
+    private static partial Regex RamSize();
+
     public Volume Get(string name) => TryRead(name) ?? throw new NotFoundException($"get {name}: no such volume");
+
+    public string MountpointOf(string name) => Path.Combine(_root, name, "_data");
 
     public List<Volume> List() =>
         Directory.EnumerateDirectories(_root).Select(d => TryRead(Path.GetFileName(d))).OfType<Volume>()
@@ -99,6 +137,7 @@ public sealed partial class VolumeStore
         lock (_gate)
         {
             Get(name);
+            VolumeMounts.Unmount(MountpointOf(name)); // never delete through a mount (a bind-type volume is a host directory)
             // The record goes first: a crash after this leaves a directory without a record, which start-up removes.
             File.Delete(RecordPath(name));
             Directory.Delete(Path.Combine(_root, name), recursive: true);
@@ -114,7 +153,7 @@ public sealed partial class VolumeStore
         {
             if (!all && !volume.Labels.ContainsKey(AnonymousLabel)) continue;
             if (!matches(volume)) continue;
-            result.SpaceReclaimed += DirectorySize(volume.Mountpoint);
+            result.SpaceReclaimed += Usage(volume.Name);
             Remove(volume.Name);
             result.VolumesDeleted.Add(volume.Name);
         }
@@ -140,7 +179,19 @@ public sealed partial class VolumeStore
     private static bool SameOptions(Dictionary<string, string> a, Dictionary<string, string> b) =>
         a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
 
-    private static long DirectorySize(string path) =>
-        new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Sum(f => f.Length);
+    /// <summary>The bytes of a volume's content as dockerd counts them: file sizes, a file with several links once.</summary>
+    public long Usage(string name)
+    {
+        var seen = new HashSet<ulong>();
+        long bytes = 0;
+        var data = MountpointOf(name);
+        if (!Directory.Exists(data)) return 0;
+        foreach (var path in Directory.EnumerateFileSystemEntries(data, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            if (Containers.Interop.Libc.LStat(path) is not { } st) continue;
+            if (st.Nlink > 1 && !seen.Add(st.Ino)) continue;
+            bytes += st.Size;
+        }
+        return bytes;
+    }
 }

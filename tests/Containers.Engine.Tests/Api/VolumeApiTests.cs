@@ -56,7 +56,7 @@ public sealed class VolumeApiTests(EngineFixture fixture) : IClassFixture<Engine
         var again = await client.CreateVolumeAsync(new() { Name = name });
         Assert.Equal(first.CreatedAt, again.CreatedAt);
         var e = await Assert.ThrowsAsync<ContainersConflictException>(() =>
-            client.CreateVolumeAsync(new() { Name = name, DriverOpts = new() { ["type"] = "ext4" } }));
+            client.CreateVolumeAsync(new() { Name = name, DriverOpts = new() { ["type"] = "ext4", ["device"] = "/dev/null" } }));
         Assert.Equal($"volume {name} already exists with different options", e.Message);
     }
 
