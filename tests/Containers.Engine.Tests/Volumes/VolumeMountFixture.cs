@@ -9,15 +9,12 @@ namespace Containers.Engine.Tests.Volumes;
 /// owned directory with content (<c>/srv/app</c>); the same as an image with <c>VOLUME /srv/app /cache</c> (<c>/cache</c> is
 /// not in its layers); and one engine that the volume test classes share (<see cref="VolumeTests"/>).
 /// </summary>
-public sealed class VolumeMountFixture : IAsyncLifetime
+public sealed class VolumeMountFixture : RegistryEngineFixture
 {
-    public RegistryFixture Registries { get; } = new();
-    public EngineProcess Engine { get; private set; } = null!;
     public string Image => $"{Registries.Plain.Host}/test/symlinks:1.0";
     public string VolumeImage => $"{Registries.Plain.Host}/test/volumes:1.0";
-    private readonly TempDirectory _layout = new();
 
-    public async Task InitializeAsync()
+    protected override void PushImages()
     {
         var symlinks = OciImageBuilder.Tar(w =>
         {
@@ -32,19 +29,9 @@ public sealed class VolumeMountFixture : IAsyncLifetime
             });
         });
         var layers = new List<LayerSpec> { new(OciImageBuilder.BusyboxLayer()), new(symlinks) };
-        OciImageBuilder.WriteLayout(_layout, "1.0", new ImageSpec(layers));
-        Skopeo.Push(_layout, "1.0", Image);
+        Push(Image, new ImageSpec(layers));
         var volumes = new JsonObject { ["/srv/app"] = new JsonObject(), ["/cache"] = new JsonObject() };
-        OciImageBuilder.WriteLayout(_layout, "1.0", new ImageSpec(layers) { ContainerConfig = new() { ["Cmd"] = new JsonArray("sh"), ["Volumes"] = volumes } });
-        Skopeo.Push(_layout, "1.0", VolumeImage);
-        Engine = await EngineProcess.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Engine.DisposeAsync();
-        Registries.Dispose();
-        _layout.Dispose();
+        Push(VolumeImage, new ImageSpec(layers) { ContainerConfig = new() { ["Cmd"] = new JsonArray("sh"), ["Volumes"] = volumes } });
     }
 }
 
