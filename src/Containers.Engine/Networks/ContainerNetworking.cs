@@ -172,9 +172,7 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
             if (!IpRoute.LinkExists(bridge)) bridges.Ensure([network]); // deleted behind the engine's back
             if (IpRoute.LinkExists(e.HostVeth)) host.Add($"link del {e.HostVeth}"); // the last run's, its namespace still going
             host.Add($"link add name {e.HostVeth} mtu 1500 type veth peer name {e.Interface} address {e.MacAddress} netns {pid}");
-            host.Add($"link set {e.HostVeth} master {bridge} up");
-            // Hairpin, as dockerd without its userland proxy: the container reaches its own published ports.
-            host.Add($"link set {e.HostVeth} type bridge_slave hairpin on");
+            host.AddRange(OnBridge(e.HostVeth, bridge));
             inside.Add($"addr add {Ipam.Format(e.Address)}/{e.PrefixLength} dev {e.Interface}");
             inside.Add($"link set {e.Interface} up");
         }
@@ -275,11 +273,19 @@ public sealed class ContainerNetworking(NetworkService networks, Bridges bridges
 
     /// <summary>
     /// Engine start, after adoption: the host ends of the adopted endpoints are put (back) on their bridges and up, in
-    /// one batch — a bridge deleted while the engine was down (and made again at this start) has lost them.
+    /// one batch — a bridge deleted while the engine was down (and made again at this start) has lost them, and their
+    /// hairpin with them.
     /// </summary>
     public void Reattach(IEnumerable<ContainerEndpoint> adopted) =>
         IpRoute.OnHost(adopted.Where(e => IpRoute.LinkExists(e.HostVeth) && networks.TryFind(e.NetworkId) is not null)
-            .Select(e => $"link set {e.HostVeth} master {bridges.NameOf(networks.Find(e.NetworkId))} up"), force: true);
+            .SelectMany(e => OnBridge(e.HostVeth, bridges.NameOf(networks.Find(e.NetworkId)))), force: true);
+
+    /// <summary>
+    /// A host veth on its bridge and up, with hairpin as dockerd sets it without its userland proxy: the container
+    /// reaches its own published ports.
+    /// </summary>
+    private static IEnumerable<string> OnBridge(string hostVeth, string bridge) =>
+        [$"link set {hostVeth} master {bridge} up", $"link set {hostVeth} type bridge_slave hairpin on"];
 
     private static void DeleteVeths(IEnumerable<ContainerEndpoint> released) =>
         IpRoute.OnHost(released.Where(e => IpRoute.LinkExists(e.HostVeth)).Select(e => $"link del {e.HostVeth}"), force: true);

@@ -87,6 +87,10 @@ public sealed class NetworkCleanupTests(ImageApiFixture fixture) : IClassFixture
             Assert.Equal(web[..12] + "\n", await HostNetwork.GetAsync(webIp, 8080, "hostname"));
             Assert.Equal("exited||", await cli.Inspect(doomed, "{{.State.Status}}|{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}|"));
             Assert.Equal(2, (await OurLinks(engine, network)).Count(l => !l.Contains("veth"))); // one default bridge, one br-
+            // web's veth is on the re-made bridge with hairpin again (so web reaches its own published ports).
+            var ports = Directory.GetDirectories($"/sys/class/net/br-{network[..12]}/brif");
+            Assert.Single(ports);
+            Assert.Equal("1", File.ReadAllText(Path.Combine(ports[0], "hairpin_mode")).Trim());
             var next = await cli.Ok("run", "-d", "--network", network, Image, "sleep", "1000");
             Assert.Equal(doomedIp, await cli.Inspect(next, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}"));
             Assert.Contains($"\"IPv4Address\":\"{webIp}/", await cli.Ok("network", "inspect", network, "--format", "{{json .Containers}}"));
