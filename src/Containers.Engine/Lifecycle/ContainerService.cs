@@ -40,6 +40,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     {
         if (readOnlyBindsNonRecursive) OlderClientBindOptions(request.HostConfig);
         var warnings = CreateRequestValidator.Validate(request, hostCpus);
+        store.CheckNameFree(name); // as dockerd reserves the name first: a taken one makes no volume
         var image = images.Resolve(request.Image!);
         var id = ContainerStore.NewId();
         var (config, path, args) = ContainerConfigMerger.Merge(request, image.Config.Config, request.Image!, id);

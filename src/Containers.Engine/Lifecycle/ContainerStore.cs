@@ -154,6 +154,17 @@ public sealed partial class ContainerStore
         }
     }
 
+    /// <summary>
+    /// Refuses a requested name that is invalid or taken now, before a create makes anything (its volumes); <see cref="Add"/>
+    /// still decides for a name taken meanwhile.
+    /// </summary>
+    public void CheckNameFree(string? requestedName)
+    {
+        if (requestedName is not { Length: > 0 }) return;
+        var bare = ValidateName(requestedName);
+        lock (_gate) EnsureNameFree(bare);
+    }
+
     private void EnsureNameFree(string name)
     {
         if (_idByName.TryGetValue(name, out var owner))

@@ -287,6 +287,22 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
     }
 
     [Fact]
+    public async Task A_name_already_in_use_is_refused_before_any_volume_is_made()
+    {
+        var name = UniqueName("taken");
+        await Cli.Ok("create", "--name", name, Image, "true");
+        try
+        {
+            var since = DateTimeOffset.UtcNow;
+            var before = await VolumeNames();
+            Assert.Contains($"The container name \"/{name}\" is already in use by container", await Cli.Fails("create", "--name", name, "-v", "/data", Image, "true"));
+            Assert.Equal(before.Order(), (await VolumeNames()).Order());
+            Assert.Empty(await Events(since, "volume"));
+        }
+        finally { await Cli.Ok("rm", name); }
+    }
+
+    [Fact]
     public async Task Read_only_rootfs_keeps_volumes_binds_and_tmpfs_writable()
     {
         using var temp = new TempDirectory();
