@@ -111,7 +111,7 @@ public sealed partial class ContainerService(ContainerStore store, ImageService 
     /// </summary>
     private void FillVolumes(ContainerRecord record)
     {
-        if (!record.Mounts.Any(m => m.CopyUp)) return;
+        if (!record.Mounts.Any(m => m.Point.Type == "volume")) return;
         using var files = ContainerFiles.Open(null, snapshots.Mounts(record.Id), _mountsDirectory.Value);
         // A volume with driver options is mounted for the copy and released after it, as dockerd's populate does.
         var reference = "create-" + record.Id;

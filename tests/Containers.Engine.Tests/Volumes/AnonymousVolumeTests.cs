@@ -302,6 +302,19 @@ public sealed class AnonymousVolumeTests(VolumeMountFixture fixture)
         finally { await Cli.Ok("rm", name); }
     }
 
+    [Theory]
+    [InlineData("/srv/app/config")]
+    [InlineData("named-over-file:/srv/app/config")]
+    public async Task A_volume_over_a_file_of_the_image_is_refused_and_leaves_nothing(string volume)
+    {
+        var before = await VolumeNames();
+        var error = await Cli.Fails("create", "-v", volume, Image, "true");
+        Assert.Contains("cannot mount volume over existing file, file exists /srv/app/config", error);
+        Assert.Equal("", await Cli.Ok("ps", "-aq"));
+        Assert.Equal(before.Order(), (await VolumeNames()).Where(v => v != "named-over-file").Order());
+        await Cli.Ok("volume", "rm", "-f", "named-over-file");
+    }
+
     [Fact]
     public async Task Read_only_rootfs_keeps_volumes_binds_and_tmpfs_writable()
     {
