@@ -37,8 +37,10 @@ public sealed record ContainerPath(string Original, string[] Components, bool Fo
 /// <summary>
 /// A container's root filesystem on the host for one archive operation: the running container's own rootfs mount, or
 /// (created and stopped containers) its snapshot mounted for the operation under the exec-root and unmounted on
-/// dispose. Every path is resolved with <see cref="ScopedPath"/>, so a symlink in the container (absolute, or climbing
-/// with "..") is followed as the container sees it and never leads outside <see cref="Root"/>.
+/// dispose. With the container's volumes and binds on top, where the container sees them (as dockerd mounts them for
+/// <c>docker cp</c>), so a copy into a volume's path reaches the volume; a tmpfs lives only in the container's own mount
+/// namespace and is not there. Every path is resolved with <see cref="ScopedPath"/>, so a symlink in the container
+/// (absolute, or climbing with "..") is followed as the container sees it and never leads outside <see cref="Root"/>.
 /// </summary>
 public sealed class ContainerFiles : IDisposable
 {
@@ -52,14 +54,36 @@ public sealed class ContainerFiles : IDisposable
         _temporary = temporary;
     }
 
-    /// <summary>The running container's mounted rootfs, or a temporary mount of <paramref name="mounts"/>.</summary>
-    public static ContainerFiles Open(string? runningRootfs, IReadOnlyList<MountSpec> mounts, string mountsDirectory)
+    /// <summary>
+    /// A temporary mount of the running container's rootfs or of the snapshot's <paramref name="mounts"/>, with the
+    /// container's <paramref name="volumes"/> (its volumes and binds, read-only ones read-only) mounted at their
+    /// destinations inside it; without volumes, a running container's rootfs is used as it is.
+    /// </summary>
+    public static ContainerFiles Open(string? runningRootfs, IReadOnlyList<MountSpec> mounts, string mountsDirectory,
+        IEnumerable<Volumes.ContainerMount>? volumes = null)
     {
-        if (runningRootfs is not null) return new ContainerFiles(runningRootfs, temporary: false);
+        var binds = (volumes ?? []).Where(v => v.Point.Type is "volume" or "bind" && Path.Exists(v.Point.Source))
+            .OrderBy(v => v.Point.Destination.Split('/', StringSplitOptions.RemoveEmptyEntries).Length).ToList();
+        if (runningRootfs is not null && binds.Count == 0) return new ContainerFiles(runningRootfs, temporary: false);
         var target = Directory.CreateDirectory(Path.Combine(mountsDirectory, Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            Mounter.Mount(mounts, target);
+            Mounter.Mount(runningRootfs is null ? mounts : [new MountSpec("bind", runningRootfs, ["bind"])], target);
+            try
+            {
+                foreach (var bind in binds)
+                {
+                    // Only where the container has its mount point (made at its start): nothing is created in its rootfs.
+                    var at = ScopedPath.TryResolve(target, bind.Point.Destination.Split('/', StringSplitOptions.RemoveEmptyEntries));
+                    if (at is null || Directory.Exists(at) != Directory.Exists(bind.Point.Source)) continue;
+                    Mounter.Mount([new MountSpec("bind", bind.Point.Source, bind.Point.RW ? ["rbind"] : ["rbind", "ro"])], at);
+                }
+            }
+            catch
+            {
+                Mounter.Unmount(target);
+                throw;
+            }
         }
         catch
         {

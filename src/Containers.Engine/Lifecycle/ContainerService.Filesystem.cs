@@ -61,7 +61,13 @@ public sealed partial class ContainerService
                 if (files.Locate(target) is null && ScopedPath.TryResolve(files.Root, target.Components) is null) throw FileNotFound(path, idOrName);
                 throw new InvalidParameterException("extraction point is not a directory");
             }
-            if (record.HostConfig.ReadonlyRootfs) throw new ForbiddenException("container rootfs is marked read-only");
+            // As dockerd: a directory in a volume or bind takes its mode, anything else the rootfs's.
+            var inside = files.ContainerAbsolute(destination);
+            var volume = record.Mounts.Where(m => m.Point.Type is "volume" or "bind")
+                .Where(m => inside == m.Point.Destination.TrimEnd('/') || inside.StartsWith(m.Point.Destination.TrimEnd('/') + "/", StringComparison.Ordinal))
+                .MaxBy(m => m.Point.Destination.TrimEnd('/').Length);
+            if (volume is { Point.RW: false }) throw new ForbiddenException("mounted volume is marked read-only");
+            if (volume is null && record.HostConfig.ReadonlyRootfs) throw new ForbiddenException("container rootfs is marked read-only");
             (int, int)? owner = null;
             if (copyUidGid && record.Config.User is { Length: > 0 } user)
             {
@@ -89,7 +95,7 @@ public sealed partial class ContainerService
             await ArchiveWriter.WriteAsync(files.Root, files.Root, baseName: null, output, cancel);
             events.Publish(EventTypes.Container, "export", record.Id, Attributes(record));
             return true;
-        });
+        }, withVolumes: false);
 
     /// <summary><c>GET /containers/{id}/changes</c>: what the container changed on top of its image (see <see cref="ContainerChanges"/>).</summary>
     public async Task<List<ContainerChange>> ChangesAsync(string idOrName)
@@ -113,15 +119,19 @@ public sealed partial class ContainerService
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> on the container's files under its gate; the temporary mount goes when it ends.</summary>
-    private async Task<T> WithFilesAsync<T>(string idOrName, Func<ContainerRecord, ContainerFiles, Task<T>> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the container's files under its gate, with its volumes and binds unless
+    /// <paramref name="withVolumes"/> is false (export: the root filesystem only, as dockerd); the temporary mount goes
+    /// when it ends.
+    /// </summary>
+    private async Task<T> WithFilesAsync<T>(string idOrName, Func<ContainerRecord, ContainerFiles, Task<T>> work, bool withVolumes = true)
     {
         var record = store.Get(idOrName);
         using (await Tracker(record.Id).LockAsync())
         {
             record = store.Get(record.Id);
             var running = record.Status.IsRunning ? runner.MountedRootfs(record.Id) : null;
-            using var files = ContainerFiles.Open(running, running is null ? snapshots.Mounts(record.Id) : [], _mountsDirectory.Value);
+            using var files = ContainerFiles.Open(running, running is null ? snapshots.Mounts(record.Id) : [], _mountsDirectory.Value, withVolumes ? record.Mounts : null);
             return await work(record, files);
         }
     }

@@ -137,6 +137,41 @@ public sealed class ArchiveTests(ImageApiFixture fixture) : IClassFixture<ImageA
     }
 
     [Fact]
+    public async Task Cp_reaches_the_containers_volumes_running_or_stopped_a_read_only_one_refuses_and_export_leaves_them_out()
+    {
+        var (volume, readOnly) = (Unique("cpvol"), Unique("cpro"));
+        File.WriteAllText(Path.Combine(_host, "into-volume.txt"), "into the volume\n");
+        var name = Unique("vols");
+        await Docker("run", "-d", "--name", name, "-v", $"{volume}:/data", "-v", $"{readOnly}:/ro:ro", Image, "sh", "-c",
+            "echo from the container > /data/inside.txt; exec sleep 1000");
+        try
+        {
+            await Docker("cp", Path.Combine(_host, "into-volume.txt"), $"{name}:/data/");
+            Assert.Equal("into the volume", await Docker("run", "--rm", "-v", $"{volume}:/v", Image, "cat", "/v/into-volume.txt"));
+            var refused = await DockerCli.RunAsync(Host, ["cp", Path.Combine(_host, "into-volume.txt"), $"{name}:/ro/"]);
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains("Error response from daemon: mounted volume is marked read-only", refused.Stderr);
+            Assert.Equal("", await Docker("run", "--rm", "-v", $"{readOnly}:/v", Image, "ls", "/v"));
+
+            await Docker("stop", "-t", "0", name);
+            var target = Path.Combine(_host, "inside.txt");
+            await Docker("cp", $"{name}:/data/inside.txt", target);
+            Assert.Equal("from the container\n", File.ReadAllText(target));
+            var tar = Path.Combine(_host, "export.tar");
+            await Docker("export", "-o", tar, name); // the root filesystem only, as dockerd: no volume content
+            var listed = ProcessRunner.Run("tar", "tf", tar).Split('\n');
+            Assert.Contains("bin/busybox", listed);
+            Assert.DoesNotContain("data/inside.txt", listed);
+            Assert.False(EngineMountsLeft());
+        }
+        finally
+        {
+            await Docker("rm", "-f", name);
+            await Docker("volume", "rm", volume, readOnly);
+        }
+    }
+
+    [Fact]
     public async Task Cp_out_of_a_stopped_container_works_and_leaves_no_mount()
     {
         var name = await RunScript("echo written > /out.txt");
