@@ -273,7 +273,13 @@ public sealed class ContainerRuntime(string root = StateStore.DefaultRoot, strin
         string status = StatusOf(record);
         if (status == Status.Stopped) throw new InvalidContainerStateException(id, status, "kill");
         if (all) foreach (var pid in CgroupFor(record).Pids()) kill(pid, signal);
-        else Check(kill(record.Pid, signal), $"kill {record.Pid} with signal {signal}");
+        else if (kill(record.Pid, signal) != 0)
+        {
+            int errno = Errno;
+            // Exited (and reaped) between the status check and the signal: it is stopped, as a later check would say.
+            if (errno == ESRCH) throw new InvalidContainerStateException(id, Status.Stopped, "kill");
+            throw new Interop.SyscallException($"kill {record.Pid} with signal {signal}", errno);
+        }
         // A frozen task only dies once thawed.
         if (status == Status.Paused && signal == 9) CgroupFor(record).Thaw();
     }

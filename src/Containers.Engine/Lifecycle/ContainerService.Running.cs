@@ -257,7 +257,8 @@ public sealed partial class ContainerService
             if (byUser) record = store.Update(record.Id, r => r.StoppedByUser = true);
             exited = tracker.NextExit;
             if (record.Status == ContainerStatus.Paused) Unfreeze(record);
-            SignalLocked(record, number);
+            try { SignalLocked(record, number); }
+            catch (ConflictException) { } // it ended just now: its exit is on the way to the monitor, which needs this gate
         }
 
         if (timeout >= 0 && await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(timeout))) != exited)
