@@ -43,13 +43,8 @@ public static class HostNetwork
         catch (TaskCanceledException) { return null; }
     }
 
-    /// <summary>A port of the host's loopback that is free now (the kernel's choice for port 0).</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A port of the host's loopback that is free now (see <see cref="Containers.Testing.FreePort"/>).</summary>
+    public static int FreePort() => Containers.Testing.FreePort.Get();
 
     private static async Task<string> IpAsync(params string[] arguments)
     {
